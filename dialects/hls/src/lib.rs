@@ -1,0 +1,1 @@
+//! The hls dialect.

@@ -1,0 +1,1 @@
+//! The qdf dialect.
