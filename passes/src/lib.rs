@@ -1,1 +1,36 @@
-//! Passes.
+//! fpgaopt's passes: the ONNX importer, conversions between dialects, transforms, and the registry.
+//!
+//! Data flows one way: ONNX -> nn -> qdf -> hls. A conversion pass is the only place that knows two
+//! dialects. Every pass is registered once in [`passes`], sorted by name.
+
+use fpgaopt_ir::pass::{NamedPipeline, PassInfo, PassRegistry};
+use fpgaopt_ir::Registry;
+
+// One module per pass (each owner adds its line, keep sorted).
+pub mod import_onnx;
+
+/// Every dialect fpgaopt defines, plus the upstream ops the core knows.
+pub fn dialects() -> Registry {
+    let mut r = Registry::new();
+    r.register(&fpgaopt_nn::DIALECT);
+    r
+}
+
+/// Every pass, sorted by name.
+pub fn passes() -> Vec<&'static PassInfo> {
+    vec![
+        &import_onnx::IMPORT_ONNX,
+    ]
+}
+
+/// The default flow from ONNX to the hls dialect.
+pub static DEFAULT_PIPELINE: NamedPipeline = NamedPipeline {
+    name: "onnx-to-hls",
+    summary: "the whole flow: import, canonicalize, quantize to fixed point, lower to HLS",
+    pipeline: "builtin.module(import-onnx,nn-canonicalize,nn-to-qdf,qdf-to-hls)",
+};
+
+/// The pass registry with named pipelines.
+pub fn registry() -> PassRegistry {
+    PassRegistry::new(passes(), vec![&DEFAULT_PIPELINE])
+}

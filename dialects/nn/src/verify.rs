@@ -1,0 +1,166 @@
+//! Shape rules of the `nn` ops, shared by the verifiers and by passes that build ops.
+
+use fpgaopt_ir::{Module, OpId, Type};
+
+fn shape(m: &Module, v: fpgaopt_ir::ValueId) -> Vec<i64> {
+    m.ty(v).shape().map(<[i64]>::to_vec).unwrap_or_default()
+}
+
+fn fmt(s: &[i64]) -> String {
+    format!("[{}]", s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
+}
+
+/// The numpy broadcast of two shapes, if they are compatible.
+pub fn broadcast_shapes(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
+    let n = a.len().max(b.len());
+    let mut out = vec![0; n];
+    for i in 0..n {
+        let x = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
+        let y = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
+        out[i] = match (x, y) {
+            (x, y) if x == y => x,
+            (1, y) => y,
+            (x, 1) => x,
+            _ => return None,
+        };
+    }
+    Some(out)
+}
+
+/// The shape of a matrix product with numpy semantics (1-D operands promoted and squeezed).
+pub fn matmul_shape(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let (a2, squeeze_a) = if a.len() == 1 { (vec![1, a[0]], true) } else { (a.to_vec(), false) };
+    let (b2, squeeze_b) = if b.len() == 1 { (vec![b[0], 1], true) } else { (b.to_vec(), false) };
+    let (k1, k2) = (a2[a2.len() - 1], b2[b2.len() - 2]);
+    if k1 != k2 {
+        return None;
+    }
+    let mut out = broadcast_shapes(&a2[..a2.len() - 2], &b2[..b2.len() - 2])?;
+    if !squeeze_a {
+        out.push(a2[a2.len() - 2]);
+    }
+    if !squeeze_b {
+        out.push(b2[b2.len() - 1]);
+    }
+    Some(out)
+}
+
+pub(crate) fn verify_constant(m: &Module, op: OpId) -> Result<(), String> {
+    let c = crate::Constant(op);
+    let (vt, rt) = (&c.value(m).ty, m.ty(c.output(m)));
+    if vt != rt {
+        return Err(format!("value type {vt} does not match result type {rt}"));
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_dense(m: &Module, op: OpId) -> Result<(), String> {
+    let d = crate::Dense(op);
+    let (x, w, b, y) = (shape(m, d.input(m)), shape(m, d.weight(m)), shape(m, d.bias(m)), shape(m, d.output(m)));
+    if w.len() != 2 {
+        return Err(format!("weight must be 2-D [K, N], got {}", fmt(&w)));
+    }
+    if x.last() != Some(&w[0]) {
+        return Err(format!("input {} does not end in the weight's K = {}", fmt(&x), w[0]));
+    }
+    if b != [w[1]] {
+        return Err(format!("bias must be [{}], got {}", w[1], fmt(&b)));
+    }
+    let mut expect = x.clone();
+    *expect.last_mut().expect("non-empty") = w[1];
+    if y != expect {
+        return Err(format!("result shape {} should be {}", fmt(&y), fmt(&expect)));
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_matmul(m: &Module, op: OpId) -> Result<(), String> {
+    let (a, b, y) = (shape(m, m.operand(op, 0)), shape(m, m.operand(op, 1)), shape(m, m.result(op, 0)));
+    match matmul_shape(&a, &b) {
+        Some(s) if s == y => Ok(()),
+        Some(s) => Err(format!("result shape {} should be {}", fmt(&y), fmt(&s))),
+        None => Err(format!("operand shapes {} and {} do not multiply", fmt(&a), fmt(&b))),
+    }
+}
+
+pub(crate) fn verify_broadcast(m: &Module, op: OpId) -> Result<(), String> {
+    let (a, b, y) = (shape(m, m.operand(op, 0)), shape(m, m.operand(op, 1)), shape(m, m.result(op, 0)));
+    match broadcast_shapes(&a, &b) {
+        Some(s) if s == y => Ok(()),
+        Some(s) => Err(format!("result shape {} should be {}", fmt(&y), fmt(&s))),
+        None => Err(format!("operand shapes {} and {} do not broadcast", fmt(&a), fmt(&b))),
+    }
+}
+
+pub(crate) fn verify_same_shape(m: &Module, op: OpId) -> Result<(), String> {
+    let (x, y) = (m.ty(m.operand(op, 0)), m.ty(m.result(op, 0)));
+    if x != y {
+        return Err(format!("result type {y} must equal input type {x}"));
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_clip(m: &Module, op: OpId) -> Result<(), String> {
+    verify_same_shape(m, op)?;
+    let c = crate::Clip(op);
+    if let (Some(lo), Some(hi)) = (c.min(m), c.max(m)) {
+        if lo > hi {
+            return Err(format!("min {lo} is greater than max {hi}"));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_softmax(m: &Module, op: OpId) -> Result<(), String> {
+    verify_same_shape(m, op)?;
+    let rank = shape(m, m.operand(op, 0)).len() as i64;
+    let axis = crate::Softmax(op).axis(m);
+    if !(0..rank).contains(&axis) {
+        return Err(format!("axis {axis} is out of range for rank {rank}"));
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_batch_norm(m: &Module, op: OpId) -> Result<(), String> {
+    verify_same_shape(m, op)?;
+    let x = shape(m, m.operand(op, 0));
+    let Some(&c) = x.get(1) else { return Err(format!("input {} has no channel axis 1", fmt(&x))) };
+    for i in 1..5 {
+        let s = shape(m, m.operand(op, i));
+        if s != [c] {
+            return Err(format!("operand #{i} must have shape [{c}], got {}", fmt(&s)));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_flatten(m: &Module, op: OpId) -> Result<(), String> {
+    let x = shape(m, m.operand(op, 0));
+    let axis = crate::Flatten(op).axis(m);
+    if axis < 0 || axis as usize > x.len() {
+        return Err(format!("axis {axis} is out of range for rank {}", x.len()));
+    }
+    let expect = vec![x[..axis as usize].iter().product::<i64>(), x[axis as usize..].iter().product::<i64>()];
+    let y = shape(m, m.result(op, 0));
+    if y != expect {
+        return Err(format!("result shape {} should be {}", fmt(&y), fmt(&expect)));
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_reshape(m: &Module, op: OpId) -> Result<(), String> {
+    let (x, y) = (m.ty(m.operand(op, 0)), m.ty(m.result(op, 0)));
+    if x.num_elements() != y.num_elements() || x.element() != y.element() {
+        return Err(format!("cannot reshape {x} into {y}"));
+    }
+    Ok(())
+}
+
+/// The result type of an elementwise op on `a` and `b`, if they broadcast.
+pub fn broadcast_type(a: &Type, b: &Type) -> Option<Type> {
+    let s = broadcast_shapes(a.shape()?, b.shape()?)?;
+    Some(Type::tensor(s, a.element()?.clone()))
+}

@@ -1,0 +1,5 @@
+// RUN: split-file %s %t
+// RUN: cat %t/a.txt | FileCheck %s
+// CHECK: hello-a
+//--- a.txt
+hello-a
