@@ -24,7 +24,7 @@ config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(config.test_source_root)
 config.test_exec_root = os.path.join(REPO, "build", "lit")
 
-RELEASE = os.path.join(REPO, "target", "release")
+RELEASE = os.environ.get("FPGAOPT_BIN_DIR", os.path.join(REPO, "target", "release"))
 LLVM_BIN = "/usr/lib/llvm-22/bin"
 VENV_BIN = os.path.join(REPO, ".venv", "bin")
 

@@ -2,7 +2,7 @@
 # The main job, end to end: train a float MLP on scikit-learn's digits, compile it to Vitis HLS
 # C++ with fpgaopt, run the C simulation on the test set and compare it with onnxruntime.
 #
-#   bash scripts/example.sh
+#   bash scripts/example.sh [--no-build]
 #
 # Everything lands in build/example/: digits_mlp.onnx, X_test.npy / y_test.npy, the HLS project
 # in prj/ (prj/firmware/, prj/report.json), onnxruntime.npy and csim.npy.
@@ -12,7 +12,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 step() { echo "example: $*"; }
 
-bash scripts/setup.sh
+bash scripts/setup.sh "$@"   # e.g. --no-build to use binaries built by hand
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
 PY="$REPO/.venv/bin/python"

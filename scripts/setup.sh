@@ -95,8 +95,11 @@ fi
 # shellcheck source=scripts/env.sh
 source "$REPO/scripts/env.sh"
 command -v cargo >/dev/null || fail "cargo not found on PATH"
-say "building fpgaopt (cargo build --release -p fpgaopt)"
-cargo build --release -p fpgaopt || fail "cargo build --release -p fpgaopt failed"
-say "building fpgaopt-mlir-verify (cargo build --release -p fpgaopt-mlir-verify)"
-cargo build --release -p fpgaopt-mlir-verify || fail "cargo build --release -p fpgaopt-mlir-verify failed"
+# Both builds are attempted so one broken crate does not hide the state of the other.
+build_failed=()
+for pkg in fpgaopt fpgaopt-mlir-verify; do
+    say "building $pkg (cargo build --release -p $pkg)"
+    cargo build --release -p "$pkg" || build_failed+=("$pkg")
+done
+((${#build_failed[@]} == 0)) || fail "cargo build --release failed for: ${build_failed[*]}"
 say "done: target/release/fpgaopt, target/release/fpgaopt-mlir-verify"

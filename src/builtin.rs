@@ -45,7 +45,7 @@ pub static STRING_ATTR: AttrConstraint =
     AttrConstraint { summary: "string", check: |a| a.as_str().is_some(), irdl: Irdl::Base("#builtin.string") };
 /// A boolean.
 pub static BOOL_ATTR: AttrConstraint =
-    AttrConstraint { summary: "boolean", check: |a| a.as_bool().is_some(), irdl: Irdl::Base("#builtin.bool") };
+    AttrConstraint { summary: "boolean", check: |a| a.as_bool().is_some(), irdl: Irdl::Base("#builtin.integer") };
 /// A type.
 pub static TYPE_ATTR: AttrConstraint =
     AttrConstraint { summary: "type", check: |a| a.as_type().is_some(), irdl: Irdl::Base("#builtin.type") };

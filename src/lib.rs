@@ -4,12 +4,14 @@
 pub mod attrs;
 pub mod builtin;
 pub mod diag;
+pub mod expect;
 pub mod export;
 pub mod ir;
 pub mod opdef;
 pub mod parser;
 pub mod pass;
 pub mod printer;
+pub mod rewrite;
 pub mod types;
 pub mod verifier;
 

@@ -6,13 +6,21 @@
 use fpgaopt_ir::pass::{NamedPipeline, PassInfo, PassRegistry};
 use fpgaopt_ir::Registry;
 
+pub mod docs;
+
 // One module per pass (each owner adds its line, keep sorted).
+pub mod csim;
+pub mod emit;
 pub mod import_onnx;
+pub mod nn_canonicalize;
+pub mod nn_to_qdf;
 
 /// Every dialect fpgaopt defines, plus the upstream ops the core knows.
 pub fn dialects() -> Registry {
     let mut r = Registry::new();
     r.register(&fpgaopt_nn::DIALECT);
+    r.register(&fpgaopt_qdf::DIALECT);
+    r.register(&fpgaopt_hls::DIALECT);
     r
 }
 
@@ -20,6 +28,8 @@ pub fn dialects() -> Registry {
 pub fn passes() -> Vec<&'static PassInfo> {
     vec![
         &import_onnx::IMPORT_ONNX,
+        &nn_canonicalize::NN_CANONICALIZE,
+        &nn_to_qdf::NN_TO_QDF,
     ]
 }
 

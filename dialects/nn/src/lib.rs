@@ -3,6 +3,7 @@
 //! Every op here is pure and shape-typed: result shapes are stated in the IR and checked by the
 //! verifiers. The dialect knows nothing of quantization or hardware.
 
+pub mod eval;
 mod ops;
 pub mod verify;
 

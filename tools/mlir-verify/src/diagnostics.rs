@@ -1,7 +1,7 @@
 //! Prints MLIR's diagnostics the way `mlir-opt` does: `file:line:col: error: message`, the source line and a caret,
 //! then the notes.
 //!
-//! melior parses text from memory, so MLIR records an empty file name in the locations it makes while parsing;
+//! melior parses text from memory, so MLIR records the file name `-` in the locations it makes while parsing;
 //! the reporter puts back the name of the source being checked. Locations written in the input itself
 //! (`loc("model.onnx":3:5)`) keep their own file name and get no source line.
 
@@ -38,7 +38,7 @@ impl Reporter {
         Self { current }
     }
 
-    /// Makes `source` the text that locations with an empty file name refer to.
+    /// Makes `source` the text that parser-made locations (file name `-`) refer to.
     pub fn set_source(&self, source: Rc<Source>) {
         *self.current.borrow_mut() = Some(source);
     }
@@ -56,7 +56,12 @@ fn render(diagnostic: &Diagnostic, source: Option<&Source>) -> String {
     out
 }
 
-fn render_one(out: &mut String, diagnostic: &Diagnostic, source: Option<&Source>, with_snippet: bool) {
+fn render_one(
+    out: &mut String,
+    diagnostic: &Diagnostic,
+    source: Option<&Source>,
+    with_snippet: bool,
+) {
     let severity = match diagnostic.severity() {
         DiagnosticSeverity::Error => "error",
         DiagnosticSeverity::Warning => "warning",
@@ -68,12 +73,18 @@ fn render_one(out: &mut String, diagnostic: &Diagnostic, source: Option<&Source>
         out.push_str(&format!("{location}: {severity}: {diagnostic}\n"));
         return;
     };
-    let own_text = source.filter(|_| file.is_empty());
+    // The parser names in-memory text `-` (older MLIR: empty); any other name was written in the input.
+    let own_text = source.filter(|_| file.is_empty() || file == "-");
     let name = own_text.map_or(file.as_str(), |source| source.name.as_str());
-    out.push_str(&format!("{name}:{line}:{column}: {severity}: {diagnostic}\n"));
+    out.push_str(&format!(
+        "{name}:{line}:{column}: {severity}: {diagnostic}\n"
+    ));
     // Like mlir-opt, only the main message shows the line; notes repeat the location alone.
     if let (true, Some(source)) = (with_snippet, own_text) {
-        if let Some(text) = line.checked_sub(1).and_then(|index| source.text.lines().nth(index)) {
+        if let Some(text) = line
+            .checked_sub(1)
+            .and_then(|index| source.text.lines().nth(index))
+        {
             let indent = " ".repeat(column.saturating_sub(1));
             out.push_str(&format!("{text}\n{indent}^\n"));
         }
@@ -85,15 +96,21 @@ fn render_one(out: &mut String, diagnostic: &Diagnostic, source: Option<&Source>
 fn file_line_col(location: Location) -> Option<(String, usize, usize)> {
     if location.is_file_line_col_range() {
         let file = location.file_line_col_range_filename();
-        let file = file.as_string_ref().as_str().unwrap_or("<non-utf8 file name>").to_string();
+        let file = file
+            .as_string_ref()
+            .as_str()
+            .unwrap_or("<non-utf8 file name>")
+            .to_string();
         let line = location.file_line_col_range_start_line();
         Some((file, line, location.file_line_col_range_start_column()))
     } else if location.is_name() {
         file_line_col(location.name_child_location())
     } else if location.is_call_site() {
-        file_line_col(location.call_site_callee()).or_else(|| file_line_col(location.call_site_caller()))
+        file_line_col(location.call_site_callee())
+            .or_else(|| file_line_col(location.call_site_caller()))
     } else if location.is_fused() {
-        (0..location.fused_num_locations()).find_map(|index| file_line_col(location.fused_location(index)))
+        (0..location.fused_num_locations())
+            .find_map(|index| file_line_col(location.fused_location(index)))
     } else {
         None
     }

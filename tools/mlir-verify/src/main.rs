@@ -8,9 +8,11 @@
 //! Invariant: no input, however malformed, makes the tool panic; every failure becomes a diagnostic.
 
 mod diagnostics;
+mod irdl;
+mod nesting;
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::rc::Rc;
 
@@ -18,7 +20,6 @@ use clap::Parser;
 use melior::dialect::{DialectHandle, DialectRegistry};
 use melior::ir::operation::{OperationLike, OperationPrintingFlags};
 use melior::ir::Module;
-use melior::utility::load_irdl_dialects;
 use melior::Context;
 
 use diagnostics::{Reporter, Source};
@@ -43,13 +44,15 @@ struct Args {
 /// A failure already reported to the user; only the exit status is left to set.
 struct Reported;
 
-/// Stack for the thread that runs MLIR. MLIR's parser and verifier recurse once per nesting level, so deeply
-/// nested input overflows an ordinary 8 MiB stack and kills the process; this only reserves address space.
+/// Stack for the thread that runs MLIR. MLIR's parser and verifier recurse once per nesting level, and at
+/// [`nesting::MAX_NESTING`] levels they need far more than the usual 8 MiB; this only reserves address space.
 const MLIR_STACK_BYTES: usize = 1 << 30;
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let worker = std::thread::Builder::new().stack_size(MLIR_STACK_BYTES).spawn(move || run(&args));
+    let worker = std::thread::Builder::new()
+        .stack_size(MLIR_STACK_BYTES)
+        .spawn(move || run(&args));
     match worker.map(|handle| handle.join()) {
         Ok(Ok(Ok(()))) => ExitCode::SUCCESS,
         Ok(Ok(Err(Reported))) => ExitCode::FAILURE,
@@ -69,9 +72,11 @@ fn run(args: &Args) -> Result<(), Reported> {
     for path in &args.irdl {
         let source = read_source(&path.display().to_string(), Some(path))?;
         let module = parse(&context, &reporter, source)?;
-        // The IRDL loader reports its own errors; add which file was at fault.
-        if !load_irdl_dialects(&module) {
-            eprintln!("error: cannot load the IRDL dialects of {}", path.display());
+        if let Err(why) = irdl::load(&context, &module) {
+            eprintln!(
+                "error: cannot load the IRDL dialects of {}: {why}",
+                path.display()
+            );
             return Err(Reported);
         }
     }
@@ -79,7 +84,7 @@ fn run(args: &Args) -> Result<(), Reported> {
     let source = if args.input == "-" {
         read_source("<stdin>", None)?
     } else {
-        read_source(&args.input, Some(&PathBuf::from(&args.input)))?
+        read_source(&args.input, Some(Path::new(&args.input)))?
     };
     let module = parse(&context, &reporter, source)?;
     // Parsing already runs the verifier; verifying again keeps the contract explicit and costs little.
@@ -105,7 +110,12 @@ fn new_context() -> Context {
     let registry = DialectRegistry::new();
     // SAFETY: the handle comes straight from MLIR's C API; melior has no safe constructor for irdl.
     let irdl = unsafe { DialectHandle::from_raw(mlir_sys::mlirGetDialectHandle__irdl__()) };
-    for handle in [DialectHandle::func(), DialectHandle::scf(), DialectHandle::arith(), irdl] {
+    for handle in [
+        DialectHandle::func(),
+        DialectHandle::scf(),
+        DialectHandle::arith(),
+        irdl,
+    ] {
         handle.insert_dialect(&registry);
     }
     let context = Context::new();
@@ -115,7 +125,7 @@ fn new_context() -> Context {
 }
 
 /// Reads a file (`path`) or stdin (`None`) as UTF-8 text that MLIR can take.
-fn read_source(name: &str, path: Option<&PathBuf>) -> Result<Source, Reported> {
+fn read_source(name: &str, path: Option<&Path>) -> Result<Source, Reported> {
     let text = match path {
         Some(path) => std::fs::read_to_string(path),
         None => {
@@ -127,16 +137,30 @@ fn read_source(name: &str, path: Option<&PathBuf>) -> Result<Source, Reported> {
         eprintln!("error: cannot read {name}: {error}");
         Reported
     })?;
-    // melior hands the text to MLIR as a C string, so an interior NUL would truncate it (or panic in melior).
+    // melior's `Module::parse` copies the text into a C string and panics on an interior NUL.
     if let Some(offset) = text.find('\0') {
         eprintln!("error: {name} contains a NUL byte at offset {offset}");
         return Err(Reported);
     }
-    Ok(Source { name: name.to_string(), text })
+    if let Some((line, column)) = nesting::too_deep(&text) {
+        eprintln!(
+            "{name}:{line}:{column}: error: nesting deeper than {} levels",
+            nesting::MAX_NESTING
+        );
+        return Err(Reported);
+    }
+    Ok(Source {
+        name: name.to_string(),
+        text,
+    })
 }
 
 /// Parses (and, as MLIR's parser does, verifies) `source` as a module; diagnostics name `source`.
-fn parse<'c>(context: &'c Context, reporter: &Reporter, source: Source) -> Result<Module<'c>, Reported> {
+fn parse<'c>(
+    context: &'c Context,
+    reporter: &Reporter,
+    source: Source,
+) -> Result<Module<'c>, Reported> {
     let source = Rc::new(source);
     reporter.set_source(Rc::clone(&source));
     Module::parse(context, &source.text).ok_or_else(|| {

@@ -1,0 +1,116 @@
+//! The reference interpreter: runs a function of `qdf` ops with [`semantics`](crate::semantics).
+//!
+//! Its outputs are what the generated C++ must compute bit for bit (C simulation vs this).
+
+use std::collections::HashMap;
+
+use fpgaopt_ir::builtin::{FuncOp, ReturnOp};
+use fpgaopt_ir::{DenseElements, Module, OpId, ValueId};
+
+use crate::fixed::FixedType;
+use crate::semantics::{self as sem, Table, Tensor};
+
+/// A value during interpretation: a float tensor (function inputs/outputs) or a fixed one.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Value {
+    Float { shape: Vec<i64>, data: Vec<f32> },
+    Fixed(Tensor),
+}
+
+impl Value {
+    fn fixed(&self) -> Result<&Tensor, String> {
+        match self {
+            Value::Fixed(t) => Ok(t),
+            Value::Float { .. } => Err("expected a fixed-point tensor, got a float one".into()),
+        }
+    }
+}
+
+fn type_attr(m: &Module, op: OpId, name: &str) -> Result<FixedType, String> {
+    m.attr(op, name).and_then(|a| a.as_type()).and_then(FixedType::from_type).ok_or(format!("missing type attribute '{name}'"))
+}
+
+fn int_attr(m: &Module, op: OpId, name: &str) -> Result<i64, String> {
+    m.attr(op, name).and_then(|a| a.as_int()).ok_or(format!("missing integer attribute '{name}'"))
+}
+
+fn mantissas(d: &DenseElements) -> Vec<i128> {
+    (0..d.len()).map(|i| d.get_i64(i) as i128).collect()
+}
+
+fn table(m: &Module, op: OpId, samples: &str, ty: &str) -> Result<Table, String> {
+    let d = m.attr(op, samples).and_then(|a| a.as_dense()).ok_or(format!("missing table '{samples}'"))?;
+    Ok(Table {
+        samples: mantissas(d),
+        ty: type_attr(m, op, ty)?,
+        lo: int_attr(m, op, "lo")? as i128,
+        step_shift: int_attr(m, op, "step_shift")? as u32,
+    })
+}
+
+/// Evaluates one verified `qdf` op on its operand values.
+pub fn eval_op(m: &Module, op: OpId, inputs: &[Value]) -> Result<Value, String> {
+    let name = m.op(op).name();
+    let arg = |i: usize| inputs.get(i).ok_or_else(|| format!("'{name}' needs operand #{i}")).and_then(Value::fixed);
+    let res_ty = m.ty(m.result(op, 0));
+    let shape = res_ty.shape().map(<[i64]>::to_vec).unwrap_or_default();
+    let out = || FixedType::of_tensor(res_ty).ok_or(format!("'{name}' result is not a fixed tensor"));
+    let t = match name {
+        "qdf.constant" => {
+            let d = m.attr(op, "value").and_then(|a| a.as_dense()).ok_or("qdf.constant without value")?;
+            Tensor::new(out()?, &shape, mantissas(d))
+        }
+        "qdf.quantize" => match inputs.first() {
+            Some(Value::Float { data, .. }) => sem::quantize(data, &shape, out()?),
+            _ => return Err("qdf.quantize needs a float operand".into()),
+        },
+        "qdf.dequantize" => return Ok(Value::Float { shape, data: sem::dequantize(arg(0)?) }),
+        "qdf.cast" => sem::cast(arg(0)?, out()?),
+        "qdf.dense" => sem::dense(arg(0)?, arg(1)?, arg(2)?, type_attr(m, op, "acc_type")?, out()?),
+        "qdf.matmul" => sem::matmul(arg(0)?, arg(1)?, type_attr(m, op, "acc_type")?, out()?),
+        "qdf.add" => sem::add(arg(0)?, arg(1)?, out()?),
+        "qdf.sub" => sem::sub(arg(0)?, arg(1)?, out()?),
+        "qdf.mul" => sem::mul(arg(0)?, arg(1)?, out()?),
+        "qdf.relu" => sem::relu(arg(0)?, out()?),
+        "qdf.leaky_relu" => {
+            sem::leaky_relu(arg(0)?, int_attr(m, op, "alpha")? as i128, type_attr(m, op, "alpha_type")?, out()?)
+        }
+        "qdf.clip" => {
+            let b = |n: &str| m.attr(op, n).and_then(|a| a.as_int()).map(i128::from);
+            sem::clip(arg(0)?, b("min"), b("max"), out()?)
+        }
+        "qdf.table" => sem::table(arg(0)?, &table(m, op, "table", "table_type")?, out()?),
+        "qdf.softmax" => {
+            let axis = int_attr(m, op, "axis")? as usize;
+            sem::softmax(arg(0)?, axis, &table(m, op, "exp_table", "exp_type")?, type_attr(m, op, "sum_type")?, out()?)
+        }
+        "qdf.reshape" => sem::reshape(arg(0)?, &shape),
+        other => return Err(format!("no reference semantics for '{other}'")),
+    };
+    Ok(Value::Fixed(t))
+}
+
+/// Runs the body of `func` (qdf ops, `func.return`) on `inputs`; returns its results.
+pub fn run_function(m: &Module, func: OpId, inputs: &[Value]) -> Result<Vec<Value>, String> {
+    let f = FuncOp::of(m, func).ok_or("not a func.func")?;
+    let body = m.entry_block(f.0, 0).ok_or("function has no body")?;
+    let args = &m.block(body).args;
+    if args.len() != inputs.len() {
+        return Err(format!("@{} takes {} inputs, got {}", f.sym_name(m), args.len(), inputs.len()));
+    }
+    let mut env: HashMap<ValueId, Value> = args.iter().copied().zip(inputs.iter().cloned()).collect();
+    for &op in m.block_ops(body) {
+        let operands: Vec<Value> = m
+            .op(op)
+            .operands
+            .iter()
+            .map(|v| env.get(v).cloned().ok_or_else(|| "value used before its definition".to_string()))
+            .collect::<Result<_, _>>()?;
+        if ReturnOp::of(m, op).is_some() {
+            return Ok(operands);
+        }
+        let v = eval_op(m, op, &operands).map_err(|e| format!("'{}': {e}", m.op(op).name()))?;
+        env.insert(m.result(op, 0), v);
+    }
+    Err("function body has no func.return".into())
+}

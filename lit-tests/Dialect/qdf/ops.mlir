@@ -1,0 +1,89 @@
+// RUN: fpgaopt %s --split-input-file | fpgaopt --split-input-file | FileCheck %s
+// RUN: fpgaopt %s --split-input-file --mlir-print-op-generic | fpgaopt --split-input-file | FileCheck %s
+
+// Every qdf op and the !qdf.fixed type parse, verify and print back to text that parses again.
+
+// MLIR prints type parameters as `16 : i64`; both spellings read as the same type.
+// CHECK-LABEL: func.func @fixed_type_params
+// CHECK-SAME: (%[[X:.+]]: tensor<4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<4x!qdf.fixed<8, -2, false, "RND_CONV", "SAT_SYM">>
+// CHECK: %[[Y:.+]] = "qdf.cast"(%[[X]]) : (tensor<4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<4x!qdf.fixed<8, -2, false, "RND_CONV", "SAT_SYM">>
+// CHECK: func.return %[[Y]]
+func.func @fixed_type_params(%x: tensor<4x!qdf.fixed<16 : i64, 6 : i64, true, "TRN", "WRAP">>) -> tensor<4x!qdf.fixed<8, -2, false, "RND_CONV", "SAT_SYM">> {
+  %y = "qdf.cast"(%x) : (tensor<4x!qdf.fixed<16 : i64, 6 : i64, true, "TRN", "WRAP">>) -> tensor<4x!qdf.fixed<8, -2, false, "RND_CONV", "SAT_SYM">>
+  func.return %y : tensor<4x!qdf.fixed<8, -2, false, "RND_CONV", "SAT_SYM">>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @quantize_dequantize
+// CHECK: %[[Q:.+]] = "qdf.quantize"(%{{.+}}) : (tensor<1x4xf32>) -> tensor<1x4x!qdf.fixed<16, 6, true, "RND", "SAT">>
+// CHECK: %[[D:.+]] = "qdf.dequantize"(%[[Q]]) : (tensor<1x4x!qdf.fixed<16, 6, true, "RND", "SAT">>) -> tensor<1x4xf32>
+// CHECK: func.return %[[D]]
+func.func @quantize_dequantize(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %q = "qdf.quantize"(%x) : (tensor<1x4xf32>) -> tensor<1x4x!qdf.fixed<16, 6, true, "RND", "SAT">>
+  %y = "qdf.dequantize"(%q) : (tensor<1x4x!qdf.fixed<16, 6, true, "RND", "SAT">>) -> tensor<1x4xf32>
+  func.return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @dense_layer
+// CHECK-DAG: %[[W:.+]] = "qdf.constant"() {value = dense<{{\[}}[3, -2], [1, 0]]> : tensor<2x2xi8>} : () -> tensor<2x2x!qdf.fixed<8, 1, true, "TRN", "WRAP">>
+// CHECK-DAG: %[[B:.+]] = "qdf.constant"() {value = dense<[100, -7]> : tensor<2xi16>} : () -> tensor<2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+// CHECK: "qdf.dense"(%{{.+}}, %[[W]], %[[B]]) {acc_type = !qdf.fixed<26, 11, true, "TRN", "WRAP">}
+func.func @dense_layer(%x: tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">> {
+  %w = "qdf.constant"() {value = dense<[[3, -2], [1, 0]]> : tensor<2x2xi8>} : () -> tensor<2x2x!qdf.fixed<8, 1, true, "TRN", "WRAP">>
+  %b = "qdf.constant"() {value = dense<[100, -7]> : tensor<2xi16>} : () -> tensor<2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  %y = "qdf.dense"(%x, %w, %b) {acc_type = !qdf.fixed<26, 11, true, "TRN", "WRAP">} : (tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<2x2x!qdf.fixed<8, 1, true, "TRN", "WRAP">>, tensor<2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  func.return %y : tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @matmul_batched
+// CHECK: "qdf.matmul"(%{{.+}}, %{{.+}}) {acc_type = !qdf.fixed<40, 16, true, "TRN", "WRAP">} : (tensor<2x4x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<8x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<2x4x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+func.func @matmul_batched(%a: tensor<2x4x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, %b: tensor<8x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<2x4x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">> {
+  %y = "qdf.matmul"(%a, %b) {acc_type = !qdf.fixed<40, 16, true, "TRN", "WRAP">} : (tensor<2x4x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<8x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<2x4x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  func.return %y : tensor<2x4x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @elementwise_broadcast
+// CHECK: %[[A:.+]] = "qdf.add"(%[[X:.+]], %[[S:.+]]) : (tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<8x!qdf.fixed<8, 2, false, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "RND", "SAT">>
+// CHECK: %[[B:.+]] = "qdf.sub"(%[[A]], %[[X]])
+// CHECK: "qdf.mul"(%[[B]], %[[S]])
+func.func @elementwise_broadcast(%x: tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, %s: tensor<8x!qdf.fixed<8, 2, false, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">> {
+  %a = "qdf.add"(%x, %s) : (tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<8x!qdf.fixed<8, 2, false, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "RND", "SAT">>
+  %b = "qdf.sub"(%a, %x) : (tensor<1x8x!qdf.fixed<16, 6, true, "RND", "SAT">>, tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  %c = "qdf.mul"(%b, %s) : (tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<8x!qdf.fixed<8, 2, false, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  func.return %c : tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @activations
+// CHECK: %[[R:.+]] = "qdf.relu"(%{{.+}})
+// CHECK: %[[L:.+]] = "qdf.leaky_relu"(%[[R]]) {alpha = 205, alpha_type = !qdf.fixed<12, 1, true, "TRN", "WRAP">}
+// CHECK: %[[C:.+]] = "qdf.clip"(%[[L]]) {max = 6144, min = -1024}
+// CHECK: %[[U:.+]] = "qdf.clip"(%[[C]]) {max = 512}
+// CHECK: "qdf.reshape"(%[[U]]) : (tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<2x4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+func.func @activations(%x: tensor<1x8x!qdf.fixed<24, 9, true, "TRN", "WRAP">>) -> tensor<2x4x!qdf.fixed<16, 6, true, "TRN", "WRAP">> {
+  %r = "qdf.relu"(%x) : (tensor<1x8x!qdf.fixed<24, 9, true, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  %l = "qdf.leaky_relu"(%r) {alpha = 205 : i64, alpha_type = !qdf.fixed<12, 1, true, "TRN", "WRAP">} : (tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  %c = "qdf.clip"(%l) {min = -1024 : i64, max = 6144 : i64} : (tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  %u = "qdf.clip"(%c) {max = 512} : (tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  %y = "qdf.reshape"(%u) : (tensor<1x8x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<2x4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+  func.return %y : tensor<2x4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @table_and_softmax
+// CHECK: %[[T:.+]] = "qdf.table"(%{{.+}}) {function = "sigmoid", lo = -16, step_shift = 3, table = dense<[0, 1, 8, 15, 16]> : tensor<5xi8>, table_type = !qdf.fixed<6, 2, true, "TRN", "WRAP">}
+// CHECK: "qdf.softmax"(%[[T]]) {axis = 1, exp_table = dense<[0, 2, 16]> : tensor<3xi8>, exp_type = !qdf.fixed<5, 1, false, "TRN", "WRAP">, lo = -16, step_shift = 3, sum_type = !qdf.fixed<7, 3, false, "TRN", "WRAP">}
+func.func @table_and_softmax(%x: tensor<1x4x!qdf.fixed<8, 6, true, "TRN", "WRAP">>) -> tensor<1x4x!qdf.fixed<8, 2, true, "TRN", "WRAP">> {
+  %t = "qdf.table"(%x) {function = "sigmoid", lo = -16 : i64, step_shift = 3 : i64, table = dense<[0, 1, 8, 15, 16]> : tensor<5xi8>, table_type = !qdf.fixed<6, 2, true, "TRN", "WRAP">} : (tensor<1x4x!qdf.fixed<8, 6, true, "TRN", "WRAP">>) -> tensor<1x4x!qdf.fixed<8, 6, true, "TRN", "WRAP">>
+  %s = "qdf.softmax"(%t) {axis = 1 : i64, exp_table = dense<[0, 2, 16]> : tensor<3xi8>, exp_type = !qdf.fixed<5, 1, false, "TRN", "WRAP">, lo = -16 : i64, step_shift = 3 : i64, sum_type = !qdf.fixed<7, 3, false, "TRN", "WRAP">} : (tensor<1x4x!qdf.fixed<8, 6, true, "TRN", "WRAP">>) -> tensor<1x4x!qdf.fixed<8, 2, true, "TRN", "WRAP">>
+  func.return %s : tensor<1x4x!qdf.fixed<8, 2, true, "TRN", "WRAP">>
+}

@@ -1,0 +1,95 @@
+//! `import-onnx`: reads an ONNX model into the `nn` dialect.
+//!
+//! The model becomes one `func.func @main` whose arguments are the graph inputs that are not
+//! initializers (named after them) and whose results are the graph outputs. Criteria and invariants:
+//! - the default-domain opset must be 11 or later; other domains' nodes are unsupported operators;
+//! - values are f32 tensors of static shape: a symbolic, zero or negative dimension 0 of a graph input
+//!   becomes 1 (the batch), any other symbolic dimension is an error; shapes are inferred for every
+//!   node from its inputs (`value_info` is not read);
+//! - initializers and `Constant` outputs are compile-time constants; they become `nn.constant` only
+//!   where an `nn` op reads them, so shape-only constants never reach the IR;
+//! - a node whose inputs are all constants is evaluated at import (`fpgaopt_nn::eval` for layers,
+//!   [`consts`] for Shape/Gather/Unsqueeze/Squeeze/Concat/Cast/Transpose), so shape subgraphs such
+//!   as Brevitas's `Shape -> Gather -> Unsqueeze -> Concat -> Reshape` fold away;
+//! - each op's location is `loc("<node name>"("<file>":0:0))`; nameless nodes are `<OpType>_<index>`;
+//! - every problem is a diagnostic naming the node and its op type, never a panic.
+//!
+//! How each operator maps is documented in `docs/design/import-onnx.md`.
+
+mod consts;
+mod graph;
+mod layers;
+mod shapes;
+
+use fpgaopt_ir::pass::{Options, PassContext, PassInfo};
+use fpgaopt_ir::{DiagResult, Diagnostic, Location, Module};
+use onnx_protobuf::{Message, ModelProto};
+
+/// The oldest default-domain opset the importer reads.
+pub const MIN_OPSET: i64 = 11;
+
+/// The `import-onnx` pass.
+pub static IMPORT_ONNX: PassInfo = PassInfo {
+    name: "import-onnx",
+    summary: "read the ONNX model named by the input file into the nn dialect",
+    description: r#"Reads the ONNX file given as the tool's input (opset 11 or later) into an empty module: one
+`func.func @main` taking the graph inputs that are not initializers and returning the graph outputs.
+Shapes are static: a symbolic or -1 batch dimension (axis 0 of an input) becomes 1; shapes are
+inferred for every node. Initializers and Constant nodes become `nn.constant` where a layer reads
+them; nodes whose inputs are all constant are evaluated at import (including Shape, Gather,
+Unsqueeze, Squeeze, Concat, Cast and Transpose), so shape subgraphs fold to constants.
+
+Mapping: Gemm (alpha, beta, transA on constants, transB) -> `nn.dense` with the weight
+`alpha * op(B)` and bias `beta * C` folded; MatMul with a constant 2-D right side -> `nn.dense`
+(bias zero, or the constant of a following Add that broadcasts to [N]); other MatMul ->
+`nn.matmul`; Add, Sub, Mul -> `nn.add`/`nn.sub`/`nn.mul`; Div by a constant power of two ->
+`nn.mul` by its exact reciprocal; Relu, LeakyRelu, Sigmoid, Tanh, Clip, Softmax,
+BatchNormalization (inference), Flatten, Reshape -> the `nn` op of the same meaning; Identity and
+Dropout forward their input; Unsqueeze, Squeeze and size-1-axis Transposes of computed tensors ->
+`nn.reshape`. Each op's location is the ONNX node name inside the file.
+
+Errors are diagnostics naming the node and its op type: `node 'topk_1' (TopK): unsupported
+operator`; an unreadable file gives `cannot parse ONNX model: <reason>`. Quantization operators
+(Quant, QuantizeLinear, ...) are not supported yet."#,
+    options: &[],
+    run,
+};
+
+fn run(m: &mut Module, _opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<()> {
+    let file = ctx.input_path;
+    let at_file = || Location::file(file, 0, 0);
+    if !m.block_ops(m.body()).is_empty() {
+        return Err(Diagnostic::error(at_file(), "import-onnx needs an empty module: give it an .onnx input file"));
+    }
+    let bytes = std::fs::read(file).map_err(|e| Diagnostic::error(at_file(), format!("cannot read ONNX model: {e}")))?;
+    let model = decode(&bytes).map_err(|e| Diagnostic::error(at_file(), format!("cannot parse ONNX model: {e}")))?;
+    let opset = default_opset(&model);
+    if opset < MIN_OPSET {
+        return Err(Diagnostic::error(
+            at_file(),
+            format!("ONNX opset {opset} is not supported: fpgaopt reads opset {MIN_OPSET} and later (convert the model with onnx.version_converter)"),
+        ));
+    }
+    graph::import(m, &model, opset, file)?;
+    fpgaopt_ir::verifier::verify(m).map_err(|errors| {
+        let first = errors.into_iter().next().unwrap_or_else(|| Diagnostic::error(at_file(), "invalid IR"));
+        first.with_note(Location::Unknown, "import-onnx produced invalid IR; this is a bug in fpgaopt")
+    })
+}
+
+/// Decodes the protobuf and checks it looks like a model (protobuf accepts many byte strings).
+fn decode(bytes: &[u8]) -> Result<ModelProto, String> {
+    let model = ModelProto::parse_from_bytes(bytes).map_err(|e| e.to_string())?;
+    if model.ir_version <= 0 {
+        return Err("no ir_version: this is not an ONNX model".into());
+    }
+    if model.graph.is_none() {
+        return Err("the model has no graph".into());
+    }
+    Ok(model)
+}
+
+/// The version of the default (`""` or `ai.onnx`) operator set; 1 if none is imported.
+fn default_opset(model: &ModelProto) -> i64 {
+    model.opset_import.iter().filter(|o| o.domain.is_empty() || o.domain == "ai.onnx").map(|o| o.version).max().unwrap_or(1)
+}

@@ -1,0 +1,407 @@
+//! `nn-to-qdf`: quantizes the float layers of `@main` into exact fixed-point `qdf` ops.
+//!
+//! Criteria and invariants:
+//! - every op of `@main` but `func.return` must be an `nn` op; afterwards none is left;
+//! - `@main` keeps its f32 signature: each argument gets one `qdf.quantize` (to the `input` type of
+//!   the config, else `precision`), each returned value one `qdf.dequantize`;
+//! - a layer's types are the `precision` option unless the config names the layer (its location
+//!   name, the ONNX node name); result rounding/overflow overrides apply to the result type;
+//! - constants are quantized per use to the consumer's weight/bias type, round-half-to-even with
+//!   saturation ([`rules::quantize_const`]);
+//! - accumulators are exact ([`rules::dense_acc`], [`rules::matmul_acc`]); tables follow
+//!   [`rules::activation_table`] and [`rules::exp_table`].
+
+mod config;
+pub mod rules;
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeSet, HashMap};
+
+use fpgaopt_ir::builtin::{FuncOp, ReturnOp};
+use fpgaopt_ir::pass::{Options, PassContext, PassInfo, PassOption};
+use fpgaopt_ir::{Attribute, DenseElements, DiagResult, Diagnostic, InsertPoint, Location, Module, OpId, Type, ValueId};
+use fpgaopt_nn as nn;
+use fpgaopt_qdf::{self as qdf, FixedType};
+
+pub use config::{Config, LayerConfig};
+use rules::{Operand, TableSpec};
+
+const PRECISION: PassOption = PassOption {
+    name: "precision",
+    help: "type of activations, weights and biases, e.g. fixed<16,6> or fixed<16,6,RND,SAT>",
+    default: "fixed<16,6>",
+};
+const CONFIG: PassOption =
+    PassOption { name: "config", help: "JSON file of per-layer overrides keyed by layer (ONNX node) name", default: "" };
+const TABLE_SIZE: PassOption =
+    PassOption { name: "table-size", help: "intervals of sigmoid/tanh/exp tables (a power of two)", default: "1024" };
+
+/// The pass.
+pub static NN_TO_QDF: PassInfo = PassInfo {
+    name: "nn-to-qdf",
+    summary: "quantize the nn layers of @main into exact fixed-point qdf ops",
+    description: r#"Converts every `nn` op of `@main` into `qdf`. The f32 arguments are quantized by `qdf.quantize`
+(to the config's `input` type, else `precision`) and the results converted back by `qdf.dequantize`, so
+`@main` keeps its signature. Activations, weights and biases take the `precision` type unless the
+`config` JSON names the layer (`{"layers": {"fc1": {"result": "fixed<12,4>", "weight": "fixed<8,1>",
+"bias": "fixed<12,4>", "acc": "fixed<32,12>", "rounding": "RND", "overflow": "SAT"}}}`; `rounding` and
+`overflow` set the modes of the result type; unknown layer names are an error). Constants are
+quantized round-half-to-even with saturation. Accumulators are value-based and exact: fractional bits
+of the product, width from the bound max_j(sum_k |w_kj| * max|x| + |b_j|) plus a sign bit.
+Sigmoid/tanh become `qdf.table` over [-16, 16), softmax gets an exp table over [-16, 0], each with at
+most `table-size` intervals and samples carrying four more fractional bits than the output.
+`nn.batch_norm` with constant parameters becomes `qdf.mul` + `qdf.add`. See docs/design/qdf.md."#,
+    options: &[CONFIG, PRECISION, TABLE_SIZE],
+    run,
+};
+
+fn err(loc: &Location, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(loc.clone(), msg.into())
+}
+
+/// The layer name of an op: its location's name (the ONNX node name), if any.
+fn layer_name(loc: &Location) -> Option<&str> {
+    match loc {
+        Location::Name { name, .. } => Some(name),
+        _ => None,
+    }
+}
+
+/// The resolved settings of the pass.
+struct Settings {
+    precision: FixedType,
+    input: FixedType,
+    config: Config,
+    table_log2: u32,
+}
+
+impl Settings {
+    fn from_options(opts: &Options) -> DiagResult<Settings> {
+        let unknown = Location::Unknown;
+        let precision: FixedType =
+            opts.get(&PRECISION).parse().map_err(|e: String| err(&unknown, format!("nn-to-qdf option 'precision': {e}")))?;
+        let path = opts.get(&CONFIG);
+        let config = if path.is_empty() {
+            Config::default()
+        } else {
+            let text = std::fs::read_to_string(path).map_err(|e| err(&unknown, format!("cannot read config '{path}': {e}")))?;
+            Config::parse(&text).map_err(|e| err(&Location::file(path, 0, 0), format!("invalid nn-to-qdf config: {e}")))?
+        };
+        let size = opts.get_int(&TABLE_SIZE)?;
+        if size < 2 || size > 1 << 20 || size & (size - 1) != 0 {
+            return Err(err(&unknown, format!("nn-to-qdf option 'table-size' must be a power of two in 2..=2^20, got {size}")));
+        }
+        let input = config.input.unwrap_or(precision);
+        for t in [&precision, &input] {
+            if t.signed_bits() > 64 {
+                return Err(err(&unknown, format!("precision {t} is wider than the 64 bits qdf values support")));
+            }
+        }
+        Ok(Settings { precision, input, config, table_log2: size.trailing_zeros() })
+    }
+
+    /// The overrides of the layer at `loc`.
+    fn layer(&self, loc: &Location) -> LayerConfig {
+        layer_name(loc).and_then(|n| self.config.layers.get(n)).cloned().unwrap_or_default()
+    }
+
+    /// The result type of the layer at `loc`.
+    fn result(&self, loc: &Location) -> FixedType {
+        let l = self.layer(loc);
+        let t = l.result.unwrap_or(self.precision);
+        t.with_modes(l.rounding.unwrap_or(t.rounding), l.overflow.unwrap_or(t.overflow))
+    }
+}
+
+fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult<()> {
+    let s = Settings::from_options(opts)?;
+    let func = m
+        .lookup_symbol("main")
+        .filter(|&f| FuncOp::of(m, f).is_some())
+        .ok_or_else(|| err(&Location::Unknown, "nn-to-qdf: no function @main"))?;
+    let body = m.entry_block(func, 0).ok_or_else(|| err(&m.op(func).loc, "@main has no body"))?;
+    // Config keys must name layers of @main.
+    let names: BTreeSet<String> = m.block_ops(body).iter().filter_map(|&o| layer_name(&m.op(o).loc).map(String::from)).collect();
+    if let Some(bad) = s.config.layers.keys().find(|k| !names.contains(*k)) {
+        let known: Vec<&str> = names.iter().map(String::as_str).collect();
+        return Err(err(
+            &Location::file(opts.get(&CONFIG), 0, 0),
+            format!("config names layer '{bad}', which is not in @main (layers: {})", known.join(", ")),
+        ));
+    }
+    let mut cx = Converter { m, s: &s, map: HashMap::new(), consts: HashMap::new() };
+    // Arguments: one quantize each, at the top of the body.
+    let args = cx.m.block(body).args.clone();
+    let first = cx.m.block_ops(body).first().copied();
+    for a in args {
+        let ty = cx.m.ty(a).clone();
+        if !ty.is_float_tensor() {
+            continue;
+        }
+        let out = tensor_of(&ty, &s.input);
+        let loc = cx.m.op(func).loc.clone();
+        let at = first.map_or(InsertPoint::End(body), InsertPoint::Before);
+        let q = qdf::Quantize::build(cx.m, at, loc, a, out);
+        let v = q.output(cx.m);
+        cx.copy_name(a, v);
+        cx.map.insert(a, v);
+    }
+    let ops: Vec<OpId> = cx.m.block_ops(body).iter().copied().filter(|&o| !cx.m.op(o).name().starts_with("qdf.")).collect();
+    let mut erase = vec![];
+    for op in ops {
+        if let Some(r) = ReturnOp::of(cx.m, op) {
+            for (i, v) in r.values(cx.m).to_vec().into_iter().enumerate() {
+                let q = cx.get(v, op, &s.precision)?;
+                let ty = cx.m.ty(v).clone();
+                let loc = cx.m.op(op).loc.clone();
+                let d = qdf::Dequantize::build(cx.m, InsertPoint::Before(op), loc, q, ty);
+                let dv = d.output(cx.m);
+                cx.m.set_operand(op, i, dv);
+            }
+            continue;
+        }
+        if nn::Constant::of(cx.m, op).is_some() {
+            erase.push(op);
+            continue;
+        }
+        if !cx.m.op(op).name().starts_with("nn.") {
+            return Err(err(&cx.m.op(op).loc, format!("nn-to-qdf: '{}' is not an nn op", cx.m.op(op).name())));
+        }
+        let y = cx.convert(op)?;
+        let old = cx.m.result(op, 0);
+        cx.copy_name(old, y);
+        cx.map.insert(old, y);
+        erase.push(op);
+    }
+    for op in erase.into_iter().rev() {
+        cx.m.erase(op);
+    }
+    Ok(())
+}
+
+/// A tensor type with the shape of `t` and elements of `f`.
+fn tensor_of(t: &Type, f: &FixedType) -> Type {
+    Type::tensor(t.shape().unwrap_or(&[]).to_vec(), f.to_type())
+}
+
+struct Converter<'a> {
+    m: &'a mut Module,
+    s: &'a Settings,
+    /// nn value -> its qdf value.
+    map: HashMap<ValueId, ValueId>,
+    /// (nn constant, type) -> its qdf.constant and mantissas.
+    consts: HashMap<(ValueId, FixedType), (ValueId, Vec<i128>)>,
+}
+
+impl Converter<'_> {
+    fn copy_name(&mut self, from: ValueId, to: ValueId) {
+        let hint = self.m.value(from).name_hint.clone();
+        self.m.set_name_hint(to, hint);
+    }
+
+    fn fixed(&self, v: ValueId) -> FixedType {
+        FixedType::of_tensor(self.m.ty(v)).unwrap_or(self.s.precision)
+    }
+
+    /// The qdf value standing for nn value `v` read by `user`; an `nn.constant` is quantized to
+    /// `const_ty` right before `user`.
+    fn get(&mut self, v: ValueId, user: OpId, const_ty: &FixedType) -> DiagResult<ValueId> {
+        Ok(self.operand(v, user, const_ty)?.0)
+    }
+
+    /// Like [`get`](Self::get), also returning the mantissas when `v` is a constant.
+    fn operand(&mut self, v: ValueId, user: OpId, const_ty: &FixedType) -> DiagResult<(ValueId, Option<Vec<i128>>)> {
+        if let Some(c) = nn::Constant::defining(self.m, v) {
+            if let Some((q, vals)) = self.consts.get(&(v, *const_ty)) {
+                return Ok((*q, Some(vals.clone())));
+            }
+            let d = c.value(self.m);
+            let vals = rules::quantize_const(&d.to_f64_vec(), const_ty);
+            let shape = d.ty.shape().unwrap_or(&[]).to_vec();
+            let ints: Vec<i64> = vals.iter().map(|&x| x as i64).collect();
+            let dense = DenseElements::from_ints(&shape, rules::storage_type(const_ty), &ints)
+                .map_err(|e| err(&self.m.op(c.0).loc, e))?;
+            let loc = self.m.op(c.0).loc.clone();
+            let q = qdf::Constant::build(self.m, InsertPoint::Before(user), loc, tensor_of(&d.ty, const_ty), dense);
+            let qv = q.output(self.m);
+            self.copy_name(v, qv);
+            self.consts.insert((v, *const_ty), (qv, vals.clone()));
+            return Ok((qv, Some(vals)));
+        }
+        let q = *self.map.get(&v).ok_or_else(|| err(&self.m.op(user).loc, "nn-to-qdf: operand defined outside @main's body"))?;
+        Ok((q, None))
+    }
+
+    /// Builds the qdf form of `op` before it; returns the value replacing its result.
+    fn convert(&mut self, op: OpId) -> DiagResult<ValueId> {
+        let loc = self.m.op(op).loc.clone();
+        let name = self.m.op(op).name();
+        let at = InsertPoint::Before(op);
+        let layer = self.s.layer(&loc);
+        let out_f = self.s.result(&loc);
+        let weight_f = layer.weight.unwrap_or(self.s.precision);
+        let bias_f = layer.bias.unwrap_or(self.s.precision);
+        let res_ty = self.m.ty(self.m.result(op, 0)).clone();
+        let out = tensor_of(&res_ty, &out_f);
+        let m_ops = self.m.op(op).operands.clone();
+        let fail = |msg: String| err(&loc, format!("'{name}': {msg}"));
+        let v = match name {
+            "nn.dense" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                let (w, wv) = self.operand(m_ops[1], op, &weight_f)?;
+                let (b, bv) = self.operand(m_ops[2], op, &bias_f)?;
+                let wshape = self.m.ty(w).shape().unwrap_or(&[]).to_vec();
+                let (k, n) = (wshape.first().copied().unwrap_or(0) as usize, wshape.get(1).copied().unwrap_or(0) as usize);
+                let (tx, tw, tb) = (self.fixed(x), self.fixed(w), self.fixed(b));
+                let acc = match layer.acc {
+                    Some(a) => a,
+                    None => rules::dense_acc(
+                        &tx,
+                        &Operand { ty: tw, values: wv.as_deref() },
+                        &Operand { ty: tb, values: bv.as_deref() },
+                        k,
+                        n,
+                    )
+                    .map_err(fail)?,
+                };
+                qdf::Dense::build(self.m, at, loc.clone(), x, w, b, out, acc.to_type()).output(self.m)
+            }
+            "nn.matmul" => {
+                let (a, av) = self.operand(m_ops[0], op, &weight_f)?;
+                let (b, bv) = self.operand(m_ops[1], op, &weight_f)?;
+                let k = self.m.ty(a).shape().and_then(|s| s.last().copied()).unwrap_or(0) as usize;
+                let acc = match layer.acc {
+                    Some(a) => a,
+                    None => rules::matmul_acc(
+                        &Operand { ty: self.fixed(a), values: av.as_deref() },
+                        &Operand { ty: self.fixed(b), values: bv.as_deref() },
+                        k,
+                    )
+                    .map_err(fail)?,
+                };
+                qdf::MatMul::build(self.m, at, loc.clone(), a, b, out, acc.to_type()).output(self.m)
+            }
+            "nn.add" | "nn.sub" | "nn.mul" => {
+                let a = self.get(m_ops[0], op, &weight_f)?;
+                let b = self.get(m_ops[1], op, &weight_f)?;
+                match name {
+                    "nn.add" => qdf::Add::build(self.m, at, loc.clone(), a, b, out).output(self.m),
+                    "nn.sub" => qdf::Sub::build(self.m, at, loc.clone(), a, b, out).output(self.m),
+                    _ => qdf::Mul::build(self.m, at, loc.clone(), a, b, out).output(self.m),
+                }
+            }
+            "nn.relu" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                qdf::Relu::build(self.m, at, loc.clone(), x, out).output(self.m)
+            }
+            "nn.leaky_relu" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                let alpha = nn::LeakyRelu(op).alpha(self.m);
+                let (a, aty) = rules::leaky_alpha(alpha);
+                qdf::LeakyRelu::build(self.m, at, loc.clone(), x, out, a, aty.to_type()).output(self.m)
+            }
+            "nn.clip" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                let tx = self.fixed(x);
+                let c = nn::Clip(op);
+                let (lo, hi) = (c.min(self.m), c.max(self.m));
+                let mut spec = qdf::Clip::spec(loc.clone()).operands([x]).results([out]);
+                if let Some(lo) = lo {
+                    spec = spec.attr("min", Attribute::i64(rules::clip_bound(&tx, lo, false)));
+                }
+                if let Some(hi) = hi {
+                    spec = spec.attr("max", Attribute::i64(rules::clip_bound(&tx, hi, true)));
+                }
+                let c = self.m.build(at, spec);
+                self.m.result(c, 0)
+            }
+            "nn.sigmoid" | "nn.tanh" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                let tx = self.fixed(x);
+                let (f, fname): (fn(f64) -> f64, &str) =
+                    if name == "nn.tanh" { (f64::tanh, "tanh") } else { (|v| 1.0 / (1.0 + (-v).exp()), "sigmoid") };
+                let t = rules::activation_table(f, &tx, &out_f, self.s.table_log2);
+                let table = table_attr(&t).map_err(fail)?;
+                let spec = qdf::Table::spec(loc.clone())
+                    .operands([x])
+                    .results([out])
+                    .attr("function", Attribute::str(fname))
+                    .attr("lo", Attribute::i64(t.lo))
+                    .attr("step_shift", Attribute::i64(t.step_shift))
+                    .attr("table", table)
+                    .attr("table_type", Attribute::Type(t.ty.to_type()));
+                let o = self.m.build(at, spec);
+                self.m.result(o, 0)
+            }
+            "nn.softmax" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                let tx = self.fixed(x);
+                let axis = nn::Softmax(op).axis(self.m);
+                let n = res_ty.shape().and_then(|s| s.get(axis as usize).copied()).unwrap_or(1);
+                let t = rules::exp_table(&tx, &out_f, self.s.table_log2);
+                let sum = rules::softmax_sum_type(&t.ty, n);
+                let table = table_attr(&t).map_err(fail)?;
+                let spec = qdf::Softmax::spec(loc.clone())
+                    .operands([x])
+                    .results([out])
+                    .attr("axis", Attribute::i64(axis))
+                    .attr("exp_table", table)
+                    .attr("exp_type", Attribute::Type(t.ty.to_type()))
+                    .attr("lo", Attribute::i64(t.lo))
+                    .attr("step_shift", Attribute::i64(t.step_shift))
+                    .attr("sum_type", Attribute::Type(sum.to_type()));
+                let o = self.m.build(at, spec);
+                self.m.result(o, 0)
+            }
+            "nn.flatten" | "nn.reshape" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                let t = tensor_of(&res_ty, &self.fixed(x));
+                qdf::Reshape::build(self.m, at, loc.clone(), x, t).output(self.m)
+            }
+            "nn.batch_norm" => self.batch_norm(op, out_f, weight_f, bias_f)?,
+            other => return Err(err(&loc, format!("nn-to-qdf: no conversion for '{other}'"))),
+        };
+        Ok(v)
+    }
+
+    /// `x * s + t` per channel (axis 1), with `s = scale / sqrt(var + eps)` and `t = bias - mean * s`
+    /// computed in f32 like the reference evaluator, quantized to the weight and bias types.
+    fn batch_norm(&mut self, op: OpId, out_f: FixedType, weight_f: FixedType, bias_f: FixedType) -> DiagResult<ValueId> {
+        let loc = self.m.op(op).loc.clone();
+        let ops = self.m.op(op).operands.clone();
+        let mut params = vec![];
+        for &v in &ops[1..] {
+            let c = nn::Constant::defining(self.m, v).ok_or_else(|| {
+                err(&loc, "'nn.batch_norm' with non-constant parameters cannot be quantized; run nn-canonicalize to fold it")
+            })?;
+            params.push(c.value(self.m).to_f32_vec());
+        }
+        let eps = nn::BatchNorm(op).epsilon(self.m) as f32;
+        let s: Vec<f32> = params[0].iter().zip(&params[3]).map(|(&g, &v)| g * (1.0 / (v + eps).sqrt())).collect();
+        let t: Vec<f32> = params[1].iter().zip(&params[2]).zip(&s).map(|((&b, &mu), &s)| b - mu * s).collect();
+        let res_ty = self.m.ty(self.m.result(op, 0)).clone();
+        let rank = res_ty.shape().map_or(0, <[i64]>::len);
+        let mut shape = vec![s.len() as i64];
+        shape.extend(std::iter::repeat(1).take(rank.saturating_sub(2)));
+        let x = self.get(ops[0], op, &self.s.precision)?;
+        let at = InsertPoint::Before(op);
+        let constant = |m: &mut Module, vals: &[f32], f: &FixedType| -> DiagResult<ValueId> {
+            let q = rules::quantize_const(&vals.iter().map(|&v| v as f64).collect::<Vec<_>>(), f);
+            let ints: Vec<i64> = q.iter().map(|&v| v as i64).collect();
+            let d = DenseElements::from_ints(&shape, rules::storage_type(f), &ints).map_err(|e| err(&loc, e))?;
+            Ok(qdf::Constant::build(m, at, loc.clone(), Type::tensor(shape.clone(), f.to_type()), d).output(m))
+        };
+        let sv = constant(self.m, &s, &weight_f)?;
+        let tv = constant(self.m, &t, &bias_f)?;
+        let out = tensor_of(&res_ty, &out_f);
+        let y = qdf::Mul::build(self.m, at, loc.clone(), x, sv, out.clone()).output(self.m);
+        Ok(qdf::Add::build(self.m, at, loc.clone(), y, tv, out).output(self.m))
+    }
+}
+
+/// The dense attribute of a table's samples.
+fn table_attr(t: &TableSpec) -> Result<Attribute, String> {
+    let d = DenseElements::from_ints(&[t.samples.len() as i64], rules::storage_type(&t.ty), &t.samples)?;
+    Ok(Attribute::Dense(d))
+}
