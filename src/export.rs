@@ -4,19 +4,29 @@ use std::fmt::Write;
 
 use crate::opdef::{Dialect, Irdl};
 
-fn constraint(out: &mut String, n: &mut usize, irdl: Irdl) -> String {
+/// An `irdl.base` operand: a symbol reference for the dialect's own types and attributes (MLIR
+/// resolves those only by symbol while the file loads), the quoted name for everything else.
+fn base(dialect: &str, b: &str) -> String {
+    let own = b.strip_prefix('!').or_else(|| b.strip_prefix('#')).and_then(|rest| rest.strip_prefix(dialect)).and_then(|r| r.strip_prefix('.'));
+    match own {
+        Some(name) => format!("@{dialect}::@{name}"),
+        None => format!("{b:?}"),
+    }
+}
+
+fn constraint(out: &mut String, n: &mut usize, irdl: Irdl, dialect: &str) -> String {
     let name = format!("%c{n}");
     *n += 1;
     let rhs = match irdl {
         Irdl::Any => "irdl.any".to_string(),
-        Irdl::Base(b) => format!("irdl.base {b:?}"),
+        Irdl::Base(b) => format!("irdl.base {}", base(dialect, b)),
         Irdl::AnyOf(bases) => {
             let parts: Vec<String> = bases
                 .iter()
                 .map(|b| {
                     let p = format!("%c{n}");
                     *n += 1;
-                    let _ = writeln!(out, "      {p} = irdl.base {b:?}");
+                    let _ = writeln!(out, "      {p} = irdl.base {}", base(dialect, b));
                     p
                 })
                 .collect();
@@ -37,7 +47,7 @@ pub fn irdl(d: &Dialect) -> String {
         let mut n = 0;
         let mut params = vec![];
         for p in t.params {
-            let c = constraint(&mut out, &mut n, p.constraint.irdl);
+            let c = constraint(&mut out, &mut n, p.constraint.irdl, d.name);
             params.push(format!("{}: {c}", p.name));
         }
         let _ = writeln!(out, "      irdl.parameters({})", params.join(", "));
@@ -52,7 +62,7 @@ pub fn irdl(d: &Dialect) -> String {
             }
             let mut list = vec![];
             for a in args {
-                let c = constraint(&mut out, &mut n, a.constraint.irdl);
+                let c = constraint(&mut out, &mut n, a.constraint.irdl, d.name);
                 list.push(format!("{}: {}{c}", a.name, if a.variadic { "variadic " } else { "" }));
             }
             let _ = writeln!(out, "      irdl.{kw}({})", list.join(", "));
@@ -61,7 +71,7 @@ pub fn irdl(d: &Dialect) -> String {
         if !required.is_empty() {
             let mut list = vec![];
             for a in required {
-                let c = constraint(&mut out, &mut n, a.constraint.irdl);
+                let c = constraint(&mut out, &mut n, a.constraint.irdl, d.name);
                 list.push(format!("{:?} = {c}", a.name));
             }
             let _ = writeln!(out, "      irdl.attributes {{{}}}", list.join(", "));

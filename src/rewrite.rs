@@ -147,7 +147,12 @@ pub fn is_trivially_dead(m: &Module, op: OpId) -> bool {
 }
 
 /// Applies `patterns` to the operations nested in `root` until a fixpoint or a limit.
-pub fn apply_patterns_greedily(m: &mut Module, root: OpId, patterns: &[Pattern], config: &GreedyConfig) -> RewriteStats {
+pub fn apply_patterns_greedily(
+    m: &mut Module,
+    root: OpId,
+    patterns: &[Pattern],
+    config: &GreedyConfig,
+) -> RewriteStats {
     let mut stats = RewriteStats {
         stop: StopReason::IterationLimit,
         iterations: 0,
@@ -216,7 +221,7 @@ fn revisit(m: &Module, list: &mut Worklist, op: OpId, users: &[OpId], operand_de
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::builtin::{FLOAT_TENSOR, ReturnOp};
+    use crate::builtin::{ReturnOp, FLOAT_TENSOR};
     use crate::diag::Location;
     use crate::ir::{InsertPoint, ValueId};
     use crate::types::Type;
@@ -282,7 +287,8 @@ mod tests {
     fn folds_chains_and_erases_dead_ops() {
         let (mut m, f, _) = chain(4);
         let top = m.top();
-        let stats = apply_patterns_greedily(&mut m, top, &[Pattern::new("double-neg", double_neg)], &GreedyConfig::default());
+        let stats =
+            apply_patterns_greedily(&mut m, top, &[Pattern::new("double-neg", double_neg)], &GreedyConfig::default());
         assert!(stats.converged(), "{}", stats.describe());
         let b = m.entry_block(f, 0).expect("body");
         assert_eq!(returned(&m, f), m.block(b).args[0]);
@@ -296,7 +302,8 @@ mod tests {
     fn odd_chain_keeps_one_op() {
         let (mut m, f, _) = chain(5);
         let top = m.top();
-        let stats = apply_patterns_greedily(&mut m, top, &[Pattern::new("double-neg", double_neg)], &GreedyConfig::default());
+        let stats =
+            apply_patterns_greedily(&mut m, top, &[Pattern::new("double-neg", double_neg)], &GreedyConfig::default());
         assert!(stats.converged());
         let b = m.entry_block(f, 0).expect("body");
         assert_eq!(m.block_ops(b).len(), 2);

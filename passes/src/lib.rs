@@ -14,6 +14,7 @@ pub mod emit;
 pub mod import_onnx;
 pub mod nn_canonicalize;
 pub mod nn_to_qdf;
+pub mod qdf_to_hls;
 
 /// Every dialect fpgaopt defines, plus the upstream ops the core knows.
 pub fn dialects() -> Registry {
@@ -30,6 +31,7 @@ pub fn passes() -> Vec<&'static PassInfo> {
         &import_onnx::IMPORT_ONNX,
         &nn_canonicalize::NN_CANONICALIZE,
         &nn_to_qdf::NN_TO_QDF,
+        &qdf_to_hls::QDF_TO_HLS,
     ]
 }
 

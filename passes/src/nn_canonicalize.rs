@@ -247,7 +247,10 @@ fn batch_norm_to_affine(m: &mut Module, op: OpId) -> bool {
     let rank = ty.shape().map_or(0, <[i64]>::len);
     let mut shape = vec![s.len() as i64];
     shape.resize(rank.saturating_sub(1).max(1), 1);
-    let (sv, tv) = (new_constant(m, op, &Tensor { shape: shape.clone(), data: s }), new_constant(m, op, &Tensor { shape, data: t }));
+    let (sv, tv) = (
+        new_constant(m, op, &Tensor { shape: shape.clone(), data: s }),
+        new_constant(m, op, &Tensor { shape, data: t }),
+    );
     let loc = m.op(op).loc.clone();
     let x = bn.input(m);
     let mul = Mul::build(m, InsertPoint::Before(op), loc.clone(), x, sv, ty.clone());
@@ -255,4 +258,111 @@ fn batch_norm_to_affine(m: &mut Module, op: OpId) -> bool {
     let y = add.output(m);
     m.replace_op(op, &[y]);
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fpgaopt_ir::parser::parse_module;
+
+    fn canonicalize(m: &mut Module) {
+        let registry = crate::dialects();
+        let mut ctx = PassContext { registry: &registry, input_path: "test.mlir", remarks: vec![] };
+        run(m, &Options::default(), &mut ctx).expect("runs");
+        assert!(ctx.remarks.is_empty(), "did not converge");
+        fpgaopt_ir::verifier::verify(m).expect("valid after the pass");
+    }
+
+    /// Inputs of the shapes `func` takes, filled from a fixed pseudo-random sequence.
+    fn inputs(m: &Module, func: OpId) -> Vec<Tensor> {
+        let body = m.entry_block(func, 0).expect("body");
+        let mut seed = 0x2545F4914F6CDD1Du64;
+        m.block(body)
+            .args
+            .iter()
+            .map(|&a| {
+                let shape = m.ty(a).shape().expect("tensor argument").to_vec();
+                let n = shape.iter().product::<i64>() as usize;
+                let data = (0..n)
+                    .map(|_| {
+                        seed ^= seed << 13;
+                        seed ^= seed >> 7;
+                        seed ^= seed << 17;
+                        (seed % 2001) as f32 / 500.0 - 2.0
+                    })
+                    .collect();
+                Tensor { shape, data }
+            })
+            .collect()
+    }
+
+    /// Every case of the lit test computes the same values before and after the pass.
+    #[test]
+    fn lit_cases_keep_their_meaning() {
+        let text = include_str!("../../lit-tests/Transforms/nn-canonicalize.mlir");
+        let registry = crate::dialects();
+        for (i, case) in text.split("// -----").enumerate() {
+            let mut m = parse_module(case, "nn-canonicalize.mlir", &registry).expect("parses");
+            let f = m.functions()[0];
+            let name = m.attr(f, "sym_name").and_then(Attribute::as_str).unwrap_or("?").to_string();
+            let x = inputs(&m, f);
+            let before = eval::run_function(&m, f, &x).expect("runs before");
+            canonicalize(&mut m);
+            let after = eval::run_function(&m, f, &x).expect("runs after");
+            for (b, a) in before.iter().zip(&after) {
+                assert_eq!(b.shape, a.shape, "case {i} @{name}");
+                for (p, q) in b.data.iter().zip(&a.data) {
+                    let same = (p.is_nan() && q.is_nan()) || (p - q).abs() <= 1e-5 * p.abs().max(1.0);
+                    assert!(same, "case {i} @{name}: {p} vs {q}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn batch_norm_to_affine_is_bit_exact() {
+        let text = r#"
+func.func @bn(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %s = "nn.constant"() {value = dense<[0.7, -1.3, 2.1, 0.05]> : tensor<4xf32>} : () -> tensor<4xf32>
+  %b = "nn.constant"() {value = dense<[0.1, 0.2, -0.3, 0.4]> : tensor<4xf32>} : () -> tensor<4xf32>
+  %m = "nn.constant"() {value = dense<[0.33, -0.25, 1.5, 0.0]> : tensor<4xf32>} : () -> tensor<4xf32>
+  %v = "nn.constant"() {value = dense<[1.7, 0.3, 2.9, 0.01]> : tensor<4xf32>} : () -> tensor<4xf32>
+  %y = "nn.batch_norm"(%x, %s, %b, %m, %v) {epsilon = 1.0e-5} : (tensor<3x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  func.return %y : tensor<3x4xf32>
+}
+"#;
+        let mut m = parse_module(text, "bn.mlir", &crate::dialects()).expect("parses");
+        let f = m.functions()[0];
+        let x = inputs(&m, f);
+        let before = eval::run_function(&m, f, &x).expect("runs");
+        canonicalize(&mut m);
+        let names: Vec<&str> =
+            m.block_ops(m.entry_block(f, 0).expect("body")).iter().map(|&o| m.op(o).name()).collect();
+        assert_eq!(names, ["nn.constant", "nn.constant", "nn.mul", "nn.add", "func.return"]);
+        let after = eval::run_function(&m, f, &x).expect("runs");
+        assert_eq!(
+            before[0].data.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            after[0].data.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn iteration_limit_is_a_remark() {
+        let text = r#"
+func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %a = "nn.relu"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %b = "nn.relu"(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  func.return %b : tensor<4xf32>
+}
+"#;
+        let mut m = parse_module(text, "limit.mlir", &crate::dialects()).expect("parses");
+        let registry = crate::dialects();
+        let mut ctx = PassContext { registry: &registry, input_path: "limit.mlir", remarks: vec![] };
+        let mut opts = Options::default();
+        opts.set("max-iterations", "1");
+        run(&mut m, &opts, &mut ctx).expect("runs");
+        assert_eq!(ctx.remarks.len(), 1);
+        assert!(ctx.remarks[0].message.contains("iteration limit"), "{}", ctx.remarks[0].message);
+        assert_eq!(ctx.remarks[0].severity, Severity::Remark);
+    }
 }

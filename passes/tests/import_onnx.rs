@@ -11,8 +11,8 @@ use onnx_protobuf::tensor_shape_proto::dimension::Value as DimValue;
 use onnx_protobuf::tensor_shape_proto::Dimension;
 use onnx_protobuf::type_proto::{Tensor as TensorTypeProto, Value as TypeValue};
 use onnx_protobuf::{
-    AttributeProto, GraphProto, Message, ModelProto, NodeProto, OperatorSetIdProto, TensorProto, TensorShapeProto, TypeProto,
-    ValueInfoProto,
+    AttributeProto, GraphProto, Message, ModelProto, NodeProto, OperatorSetIdProto, TensorProto, TensorShapeProto,
+    TypeProto, ValueInfoProto,
 };
 
 // ----- a tiny ONNX builder -----
@@ -58,7 +58,7 @@ enum A {
     F(f32),
     I(i64),
     Is(Vec<i64>),
-    T(TensorProto),
+    T(Box<TensorProto>),
 }
 
 fn node(op: &str, name: &str, inputs: &[&str], outputs: &[&str], attrs: Vec<(&str, A)>) -> NodeProto {
@@ -84,7 +84,7 @@ fn node(op: &str, name: &str, inputs: &[&str], outputs: &[&str], attrs: Vec<(&st
                 AttributeType::INTS
             }
             A::T(t) => {
-                a.t = Some(t).into();
+                a.t = Some(*t).into();
                 AttributeType::TENSOR
             }
         };
@@ -94,7 +94,13 @@ fn node(op: &str, name: &str, inputs: &[&str], outputs: &[&str], attrs: Vec<(&st
     n
 }
 
-fn model(nodes: Vec<NodeProto>, inputs: Vec<ValueInfoProto>, outputs: Vec<ValueInfoProto>, inits: Vec<TensorProto>, opset: i64) -> ModelProto {
+fn model(
+    nodes: Vec<NodeProto>,
+    inputs: Vec<ValueInfoProto>,
+    outputs: Vec<ValueInfoProto>,
+    inits: Vec<TensorProto>,
+    opset: i64,
+) -> ModelProto {
     let mut g = GraphProto::new();
     g.name = "test".into();
     g.node = nodes;
@@ -174,7 +180,13 @@ fn err_text(r: Result<Module, Diagnostic>) -> String {
 fn gemm_folds_alpha_beta_and_transb() {
     let wt = f32_init("wt", &[3, 2], &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
     let c = f32_init("c", &[3], &[0.5, -0.5, 1.0]);
-    let g = node("Gemm", "fc1", &["x", "wt", "c"], &["y"], vec![("alpha", A::F(2.0)), ("beta", A::F(0.5)), ("transB", A::I(1))]);
+    let g = node(
+        "Gemm",
+        "fc1",
+        &["x", "wt", "c"],
+        &["y"],
+        vec![("alpha", A::F(2.0)), ("beta", A::F(0.5)), ("transB", A::I(1))],
+    );
     let m = import("gemm", &model(vec![g], vec![vi("x", &[-1, 2])], vec![vi("y", &[-1, 3])], vec![wt, c], 13)).unwrap();
     assert_eq!(ops(&m), ["nn.constant", "nn.constant", "nn.dense", "func.return"]);
     let t = text(&m);
@@ -189,13 +201,21 @@ fn gemm_folds_alpha_beta_and_transb() {
 fn matmul_add_becomes_one_dense_unless_shared() {
     let w = f32_init("w", &[3, 2], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
     let b = f32_init("b", &[1, 2], &[0.25, -0.25]);
-    let nodes = vec![node("MatMul", "mm", &["x", "w"], &["t"], vec![]), node("Add", "add", &["b", "t"], &["y"], vec![])];
-    let m = import("mm-add", &model(nodes, vec![vi("x", &[1, 3])], vec![vi("y", &[1, 2])], vec![w.clone(), b.clone()], 13)).unwrap();
+    let nodes =
+        vec![node("MatMul", "mm", &["x", "w"], &["t"], vec![]), node("Add", "add", &["b", "t"], &["y"], vec![])];
+    let m =
+        import("mm-add", &model(nodes, vec![vi("x", &[1, 3])], vec![vi("y", &[1, 2])], vec![w.clone(), b.clone()], 13))
+            .unwrap();
     assert_eq!(ops(&m), ["nn.constant", "nn.constant", "nn.dense", "func.return"]);
     assert!(text(&m).contains("dense<[0.25, -0.25]> : tensor<2xf32>"));
     // The MatMul result is also a graph output: the Add stays separate.
-    let nodes = vec![node("MatMul", "mm", &["x", "w"], &["t"], vec![]), node("Add", "add", &["t", "b"], &["y"], vec![])];
-    let m = import("mm-shared", &model(nodes, vec![vi("x", &[1, 3])], vec![vi("y", &[1, 2]), vi("t", &[1, 2])], vec![w, b], 13)).unwrap();
+    let nodes =
+        vec![node("MatMul", "mm", &["x", "w"], &["t"], vec![]), node("Add", "add", &["t", "b"], &["y"], vec![])];
+    let m = import(
+        "mm-shared",
+        &model(nodes, vec![vi("x", &[1, 3])], vec![vi("y", &[1, 2]), vi("t", &[1, 2])], vec![w, b], 13),
+    )
+    .unwrap();
     assert_eq!(ops(&m), ["nn.constant", "nn.constant", "nn.dense", "nn.constant", "nn.add", "func.return"]);
 }
 
@@ -209,7 +229,8 @@ fn brevitas_flatten_subgraph_folds_to_a_reshape() {
         node("Reshape", "Reshape_5", &["x", "target"], &["y"], vec![]),
     ];
     let inits = vec![i64_init("zero", &[], &[0]), i64_init("m1", &[1], &[-1])];
-    let m = import("brevitas", &model(nodes, vec![vi("x", &[-1, 1, 4, 4])], vec![vi("y", &[-1, 16])], inits, 11)).unwrap();
+    let m =
+        import("brevitas", &model(nodes, vec![vi("x", &[-1, 1, 4, 4])], vec![vi("y", &[-1, 16])], inits, 11)).unwrap();
     assert_eq!(ops(&m), ["nn.reshape", "func.return"]);
     assert!(text(&m).contains("(tensor<1x1x4x4xf32>) -> tensor<1x16xf32>"));
 }
@@ -218,7 +239,7 @@ fn brevitas_flatten_subgraph_folds_to_a_reshape() {
 fn constant_subgraphs_fold_and_unused_constants_stay_out() {
     let c = f32_init("cv", &[2, 2], &[1.0, 2.0, 3.0, 4.0]);
     let nodes = vec![
-        node("Constant", "const", &[], &["c"], vec![("value", A::T(c))]),
+        node("Constant", "const", &[], &["c"], vec![("value", A::T(Box::new(c)))]),
         node("Transpose", "tr", &["c"], &["ct"], vec![]),
         node("Mul", "scale", &["ct", "two"], &["w"], vec![]),
         node("BatchNormalization", "bn", &["w", "one", "zero", "zero", "one"], &["wn"], vec![("epsilon", A::F(0.0))]),
@@ -266,7 +287,17 @@ fn locations_name_the_nodes() {
 #[test]
 fn initializers_listed_as_inputs_are_not_arguments() {
     let nodes = vec![node("Add", "add", &["x", "b"], &["y"], vec![])];
-    let m = import("init-input", &model(nodes, vec![vi("x", &[1, 2]), vi("b", &[2])], vec![vi("y", &[1, 2])], vec![f32_init("b", &[2], &[1.0, 2.0])], 13)).unwrap();
+    let m = import(
+        "init-input",
+        &model(
+            nodes,
+            vec![vi("x", &[1, 2]), vi("b", &[2])],
+            vec![vi("y", &[1, 2])],
+            vec![f32_init("b", &[2], &[1.0, 2.0])],
+            13,
+        ),
+    )
+    .unwrap();
     let f = FuncOp(m.lookup_symbol("main").unwrap());
     assert_eq!(f.function_type(&m).as_function().unwrap().inputs.len(), 1);
 }
@@ -276,7 +307,10 @@ fn initializers_listed_as_inputs_are_not_arguments() {
 #[test]
 fn unsupported_operators_name_node_and_type() {
     let nodes = vec![node("TopK", "topk_1", &["x", "k"], &["y", "i"], vec![])];
-    let r = import("topk", &model(nodes, vec![vi("x", &[1, 4])], vec![vi("y", &[1, 2])], vec![i64_init("k", &[1], &[2])], 13));
+    let r = import(
+        "topk",
+        &model(nodes, vec![vi("x", &[1, 4])], vec![vi("y", &[1, 2])], vec![i64_init("k", &[1], &[2])], 13),
+    );
     assert_eq!(err_text(r), "node 'topk_1' (TopK): unsupported operator");
     let mut q = node("Quant", "Quant_13", &["x"], &["y"], vec![]);
     q.domain = "qonnx.custom_op.general".into();
@@ -290,7 +324,13 @@ fn unsupported_operators_name_node_and_type() {
 #[test]
 fn unreadable_files_are_diagnosed() {
     let relu = node("Relu", "relu", &["x"], &["y"], vec![]);
-    let good = model(vec![relu.clone()], vec![vi("x", &[1, 4])], vec![vi("y", &[1, 4])], vec![f32_init("w", &[64], &[1.0; 64])], 13);
+    let good = model(
+        vec![relu.clone()],
+        vec![vi("x", &[1, 4])],
+        vec![vi("y", &[1, 4])],
+        vec![f32_init("w", &[64], &[1.0; 64])],
+        13,
+    );
     let bytes = good.write_to_bytes().unwrap();
     assert!(err_text(import_bytes("trunc", &bytes[..bytes.len() / 2])).starts_with("cannot parse ONNX model: "));
     assert!(err_text(import_bytes("garbage", b"not a model at all")).starts_with("cannot parse ONNX model: "));
@@ -303,25 +343,49 @@ fn unreadable_files_are_diagnosed() {
 fn bad_attributes_and_shapes_are_diagnosed() {
     let w = f32_init("w", &[2, 3], &[0.0; 6]);
     let cases: Vec<(NodeProto, &str)> = vec![
-        (node("Gemm", "fc1", &["x", "w"], &["y"], vec![("alpha", A::I(2))]), "node 'fc1' (Gemm): attribute 'alpha' must be of type FLOAT"),
-        (node("Gemm", "fc1", &["x", "w"], &["y"], vec![("transB", A::I(1))]), "node 'fc1' (Gemm): op(A) is [1, 2] but op(B) is [3, 2]"),
-        (node("Gemm", "fc1", &["x", "w"], &["y"], vec![("transA", A::I(1))]), "node 'fc1' (Gemm): transA on a computed input"),
+        (
+            node("Gemm", "fc1", &["x", "w"], &["y"], vec![("alpha", A::I(2))]),
+            "node 'fc1' (Gemm): attribute 'alpha' must be of type FLOAT",
+        ),
+        (
+            node("Gemm", "fc1", &["x", "w"], &["y"], vec![("transB", A::I(1))]),
+            "node 'fc1' (Gemm): op(A) is [1, 2] but op(B) is [3, 2]",
+        ),
+        (
+            node("Gemm", "fc1", &["x", "w"], &["y"], vec![("transA", A::I(1))]),
+            "node 'fc1' (Gemm): transA on a computed input",
+        ),
         (node("Gemm", "fc1", &["x", "x"], &["y"], vec![]), "node 'fc1' (Gemm): op(A)"),
         (node("MatMul", "mm", &["x", "nope"], &["y"], vec![]), "node 'mm' (MatMul): input 'nope' is not defined"),
         (node("Div", "d", &["x", "x"], &["y"], vec![]), "node 'd' (Div): only division by a constant power of two"),
-        (node("Softmax", "sm", &["x"], &["y"], vec![("axis", A::I(2))]), "node 'sm' (Softmax): axis 2 is out of range for rank 2"),
-        (node("Reshape", "r", &["x", "x"], &["y"], vec![]), "node 'r' (Reshape): the shape (input #1) must be a constant"),
+        (
+            node("Softmax", "sm", &["x"], &["y"], vec![("axis", A::I(2))]),
+            "node 'sm' (Softmax): axis 2 is out of range for rank 2",
+        ),
+        (
+            node("Reshape", "r", &["x", "x"], &["y"], vec![]),
+            "node 'r' (Reshape): the shape (input #1) must be a constant",
+        ),
         (node("Gather", "g", &["x", "x"], &["y"], vec![]), "node 'g' (Gather): data (input #0) must be a constant"),
-        (node("BatchNormalization", "bn", &["x", "w", "w", "w", "w"], &["y"], vec![]), "node 'bn' (BatchNormalization): input #1 must have shape [2]"),
+        (
+            node("BatchNormalization", "bn", &["x", "w", "w", "w", "w"], &["y"], vec![]),
+            "node 'bn' (BatchNormalization): input #1 must have shape [2]",
+        ),
     ];
     for (i, (n, expect)) in cases.into_iter().enumerate() {
-        let r = import(&format!("bad-{i}"), &model(vec![n], vec![vi("x", &[1, 2])], vec![vi("y", &[1, 3])], vec![w.clone()], 13));
+        let r = import(
+            &format!("bad-{i}"),
+            &model(vec![n], vec![vi("x", &[1, 2])], vec![vi("y", &[1, 3])], vec![w.clone()], 13),
+        );
         let got = err_text(r);
         assert!(got.starts_with(expect), "case {i}: got '{got}', expected '{expect}...'");
     }
     let t = node("Transpose", "t", &["x"], &["y"], vec![("perm", A::Is(vec![1, 0]))]);
     let r = import("bad-transpose", &model(vec![t], vec![vi("x", &[2, 2])], vec![vi("y", &[2, 2])], vec![], 13));
-    assert_eq!(err_text(r), "node 't' (Transpose): transposing a computed tensor is not supported (only permutations of size-1 axes)");
+    assert_eq!(
+        err_text(r),
+        "node 't' (Transpose): transposing a computed tensor is not supported (only permutations of size-1 axes)"
+    );
 }
 
 #[test]
@@ -378,7 +442,7 @@ fn mlp_matches_onnxruntime_bit_for_bit() {
 fn mlp_after_canonicalize_stays_close() {
     let mut m = import("mlp-canon", &mlp()).unwrap();
     let x = Tensor::new(vec![1, 16], Lcg(5).vec(16)).unwrap();
-    let before = run(&m, &[x.clone()]);
+    let before = run(&m, std::slice::from_ref(&x));
     let registry = fpgaopt_passes::dialects();
     let mut ctx = PassContext { registry: &registry, input_path: "mlp.onnx", remarks: vec![] };
     (fpgaopt_passes::nn_canonicalize::NN_CANONICALIZE.run)(&mut m, &Options::default(), &mut ctx).unwrap();
@@ -389,4 +453,3 @@ fn mlp_after_canonicalize_stays_close() {
         assert!((a - b).abs() <= 1e-5 * a.abs().max(1.0), "{a} vs {b}");
     }
 }
-

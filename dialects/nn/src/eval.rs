@@ -107,9 +107,12 @@ fn broadcast_strides(shape: &[i64], out: &[i64]) -> Vec<usize> {
     (0..out.len()).map(|i| if i < lead || shape[i - lead] == 1 { 0 } else { own[i - lead] }).collect()
 }
 
+/// A broadcast shape and, per output element, the flat indices of the two operand elements.
+pub type BroadcastIndices = (Vec<i64>, Vec<(usize, usize)>);
+
 /// The broadcast shape of `a` and `b` and, for each output element in row-major order, the flat
 /// indices of the `a` and `b` elements it combines (numpy rules); `None` if they do not broadcast.
-pub fn broadcast_indices(a: &[i64], b: &[i64]) -> Option<(Vec<i64>, Vec<(usize, usize)>)> {
+pub fn broadcast_indices(a: &[i64], b: &[i64]) -> Option<BroadcastIndices> {
     let out = broadcast_shapes(a, b)?;
     let (sa, sb) = (broadcast_strides(a, &out), broadcast_strides(b, &out));
     let n: i64 = out.iter().product();
@@ -293,7 +296,14 @@ pub fn batch_norm_affine(scale: &Tensor, bias: &Tensor, mean: &Tensor, var: &Ten
 }
 
 /// Inference batch normalization over axis 1: `x * s + t` per channel.
-pub fn batch_norm(x: &Tensor, scale: &Tensor, bias: &Tensor, mean: &Tensor, var: &Tensor, eps: f32) -> Result<Tensor, String> {
+pub fn batch_norm(
+    x: &Tensor,
+    scale: &Tensor,
+    bias: &Tensor,
+    mean: &Tensor,
+    var: &Tensor,
+    eps: f32,
+) -> Result<Tensor, String> {
     let c = *x.shape.get(1).ok_or("batch_norm input has no channel axis 1")? as usize;
     if [scale, bias, mean, var].iter().any(|p| p.shape != [c as i64]) {
         return Err(format!("batch_norm parameters must all be [{c}]"));

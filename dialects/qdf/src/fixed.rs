@@ -244,12 +244,13 @@ impl FixedType {
     /// Applies the overflow mode to a rounded mantissa.
     fn overflow(&self, v: Wide) -> i128 {
         let (min, max) = (self.min_mantissa(), self.max_mantissa());
-        let in_range = matches!(v, Wide::Exact(x) if x >= min && x <= max);
-        match self.overflow {
-            _ if in_range && !(self.overflow == Overflow::SatSym && self.signed && v == Wide::Exact(min)) => {
-                let Wide::Exact(x) = v else { unreachable!("in range") };
-                x
+        if let Wide::Exact(x) = v {
+            // SAT_SYM also moves the most negative value.
+            if x >= min && x <= max && !(self.overflow == Overflow::SatSym && self.signed && x == min) {
+                return x;
             }
+        }
+        match self.overflow {
             Overflow::Wrap => match v {
                 Wide::Exact(x) => wrap(x, self.width, self.signed),
                 // Huge values are multiples of 2^W: their low W bits are zero.

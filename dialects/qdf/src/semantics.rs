@@ -7,6 +7,9 @@
 //! Notation: `convert<T>(v)` turns the exact value `v` into type T by rounding to T's grid with T's
 //! rounding mode, then applying T's overflow mode ([`FixedType::convert`]); this is `ap_fixed`
 //! assignment. A mantissa `m` of type T stands for `m * 2^-T.frac_bits()`.
+//!
+//! The functions expect what the op verifiers guarantee (matching shapes, widths in range); they
+//! may panic on anything else.
 
 use crate::fixed::FixedType;
 use crate::verify::{broadcast_shapes, matmul_shape};
@@ -72,7 +75,7 @@ pub fn reshape(x: &Tensor, shape: &[i64]) -> Tensor {
 /// `acc = convert<acc>(acc + x[k] * w[k][j])` (exact product and sum), then `convert<out>(acc)`.
 pub fn dense(x: &Tensor, w: &Tensor, b: &Tensor, acc: FixedType, out: FixedType) -> Tensor {
     let (k, n) = (w.shape[0] as usize, w.shape[1] as usize);
-    let rows = if k == 0 { 0 } else { x.data.len() / k };
+    let rows = x.data.len().checked_div(k).unwrap_or(0);
     let fp = x.ty.frac_bits() + w.ty.frac_bits();
     let fa = acc.frac_bits();
     let mut data = Vec::with_capacity(rows * n);

@@ -227,7 +227,7 @@ pub(crate) fn verify_clip(m: &Module, op: OpId) -> Result<(), String> {
 /// Table attributes shared by `qdf.table` and `qdf.softmax`.
 fn check_table(d: &DenseElements, t: &FixedType, step_shift: i64, what: &str) -> Result<(), String> {
     value_type(t)?;
-    if d.ty.shape().map_or(true, |s| s.len() != 1) || d.len() < 2 {
+    if d.ty.shape().is_none_or(|s| s.len() != 1) || d.len() < 2 {
         return Err(format!("{what} must be 1-D with at least 2 samples, got {}", d.ty));
     }
     if !(0..=62).contains(&step_shift) {

@@ -29,7 +29,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--fpgaopt", required=True)
     ap.add_argument("--verify", required=True)
-    ap.add_argument("irdl", nargs="*")
+    ap.add_argument("--irdl", action="append", default=[])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for name, make in fpgaopt_models.MODELS.items():
@@ -43,7 +43,8 @@ def main():
                     if ir.returncode != 0:
                         print(f"FAIL {name} {level} {form}: fpgaopt: {ir.stderr.strip()}")
                         continue
-                    v = subprocess.run([args.verify, *args.irdl, "-"], input=ir.stdout,
+                    irdl = [x for f in args.irdl for x in ("--irdl", f)]
+                    v = subprocess.run([args.verify, *irdl, "-"], input=ir.stdout,
                                        capture_output=True, text=True)
                     status = "OK" if v.returncode == 0 else "FAIL"
                     detail = "" if v.returncode == 0 else ": " + v.stderr.strip()[:2000]

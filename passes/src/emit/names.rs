@@ -13,7 +13,8 @@ const RESERVED: &[&str] = &[
     "not", "nullptr", "operator", "or", "private", "protected", "public", "register", "return", "short", "signed",
     "sizeof", "static", "struct", "switch", "template", "this", "throw", "true", "try", "typedef", "typename", "union",
     "unsigned", "using", "virtual", "void", "volatile", "while", "xor", "std", "ap_fixed", "ap_ufixed", "ap_int", "ap_uint",
-    "argc", "argv", "in", "out",
+    "abs", "ceil", "cos", "div", "exp", "fabs", "floor", "log", "max", "min", "pow", "round", "sin", "sqrt", "tanh",
+    "printf", "fopen", "fread", "fwrite", "fclose", "assert", "NULL",
 ];
 
 /// Turns any name into a C identifier: invalid characters become `_`, a leading digit gets a prefix,

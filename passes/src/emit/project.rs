@@ -108,7 +108,11 @@ impl<'a> Project<'a> {
         let cx = Ctx { m, funcs, roms, written, globals };
         let mut ports = vec![];
         let args = m.entry_block(top, 0).map(|b| m.block(b).args.clone()).unwrap_or_default();
+        // Port names are also the testbench's variables: keep clear of its other locals.
         let mut names = cx.globals.clone();
+        for local in ["in_path", "out_path", "in_file", "out_file", "samples", "k"] {
+            names.claim(local);
+        }
         for (i, d) in arg_attrs(m, top).iter().enumerate() {
             let a = args[i];
             ports.push(Port {
@@ -226,10 +230,10 @@ impl<'a> Project<'a> {
         out.push_str("int main(int argc, char **argv) {\n");
         out.push_str("  const char *in_path = argc > 1 ? argv[1] : \"tb_data/input.bin\";\n");
         out.push_str("  const char *out_path = argc > 2 ? argv[2] : \"tb_data/output.bin\";\n");
-        out.push_str("  std::FILE *in = std::fopen(in_path, \"rb\");\n");
-        out.push_str("  if (!in) {\n    std::fprintf(stderr, \"error: cannot open %s\\n\", in_path);\n    return 1;\n  }\n");
-        out.push_str("  std::FILE *out = std::fopen(out_path, \"wb\");\n");
-        out.push_str("  if (!out) {\n    std::fprintf(stderr, \"error: cannot create %s\\n\", out_path);\n    return 1;\n  }\n");
+        out.push_str("  std::FILE *in_file = std::fopen(in_path, \"rb\");\n");
+        out.push_str("  if (!in_file) {\n    std::fprintf(stderr, \"error: cannot open %s\\n\", in_path);\n    return 1;\n  }\n");
+        out.push_str("  std::FILE *out_file = std::fopen(out_path, \"wb\");\n");
+        out.push_str("  if (!out_file) {\n    std::fprintf(stderr, \"error: cannot create %s\\n\", out_path);\n    return 1;\n  }\n");
         for p in &self.ports {
             let decl = cpp::declaration(self.cx.m, self.top, &p.array.to_type(), &p.name, false).unwrap_or_default();
             let _ = writeln!(out, "  static {decl};");
@@ -239,7 +243,7 @@ impl<'a> Project<'a> {
         }
         let reads: Vec<String> = self.ports.iter().filter(|p| p.input).map(|p| {
             let buf = if p.array.elem == Type::F32 { format!("&{}", p.name) } else { format!("{}_f", p.name) };
-            format!("std::fread({buf}, sizeof(float), {len}, in) == {len}", len = p.array.len())
+            format!("std::fread({buf}, sizeof(float), {len}, in_file) == {len}", len = p.array.len())
         }).collect();
         let _ = writeln!(out, "  long samples = 0;\n  while ({}) {{", if reads.is_empty() { "samples == 0".into() } else { reads.join(" && ") });
         for p in self.ports.iter().filter(|p| p.input && p.array.elem != Type::F32) {
@@ -250,14 +254,14 @@ impl<'a> Project<'a> {
         let _ = writeln!(out, "    {n}({});", args.join(", "));
         for p in self.ports.iter().filter(|p| !p.input) {
             if p.array.elem == Type::F32 {
-                let _ = writeln!(out, "    std::fwrite(&{}, sizeof(float), {}, out);", p.name, p.array.len());
+                let _ = writeln!(out, "    std::fwrite(&{}, sizeof(float), {}, out_file);", p.name, p.array.len());
             } else {
                 let t = cpp_type(&p.array.elem).unwrap_or_default();
                 let _ = writeln!(out, "    for (int k = 0; k < {}; k++) {}_f[k] = reinterpret_cast<{t} *>(&{})[k];", p.array.len(), p.name, p.name);
-                let _ = writeln!(out, "    std::fwrite({}_f, sizeof(float), {}, out);", p.name, p.array.len());
+                let _ = writeln!(out, "    std::fwrite({}_f, sizeof(float), {}, out_file);", p.name, p.array.len());
             }
         }
-        out.push_str("    samples++;\n  }\n  std::fclose(in);\n  std::fclose(out);\n");
+        out.push_str("    samples++;\n  }\n  std::fclose(in_file);\n  std::fclose(out_file);\n");
         out.push_str("  std::printf(\"%ld samples\\n\", samples);\n  return 0;\n}\n");
         out
     }

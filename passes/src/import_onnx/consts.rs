@@ -126,7 +126,9 @@ pub(crate) fn decode_tensor(t: &TensorProto) -> Result<Const, String> {
         Some(
             DataType::INT32 | DataType::INT8 | DataType::UINT8 | DataType::BOOL | DataType::INT16 | DataType::UINT16,
         ) => Data::I64(t.int32_data.iter().map(|&v| v as i64).collect()),
-        _ => return Err(format!("tensor '{}' has data type {}, which is not supported", t.name, type_name(t.data_type))),
+        _ => {
+            return Err(format!("tensor '{}' has data type {}, which is not supported", t.name, type_name(t.data_type)))
+        }
     };
     let c = Const { shape: t.dims.clone(), data };
     if c.len() != n {
@@ -163,13 +165,22 @@ pub(crate) fn is_integer_type(code: i32) -> bool {
 }
 
 /// An elementwise binary op on two constants of the same element kind, with broadcasting.
-pub(crate) fn binary(a: &Const, b: &Const, ff: fn(f32, f32) -> f32, fi: fn(i64, i64) -> Option<i64>) -> Result<Const, String> {
+pub(crate) fn binary(
+    a: &Const,
+    b: &Const,
+    ff: fn(f32, f32) -> f32,
+    fi: fn(i64, i64) -> Option<i64>,
+) -> Result<Const, String> {
     let (shape, pairs) = broadcast_indices(&a.shape, &b.shape)
         .ok_or_else(|| format!("operand shapes {:?} and {:?} do not broadcast", a.shape, b.shape))?;
     let data = match (&a.data, &b.data) {
         (Data::F32(x), Data::F32(y)) => Data::F32(pairs.iter().map(|&(i, j)| ff(x[i], y[j])).collect()),
         (Data::I64(x), Data::I64(y)) => Data::I64(
-            pairs.iter().map(|&(i, j)| fi(x[i], y[j])).collect::<Option<_>>().ok_or("integer overflow or division by zero")?,
+            pairs
+                .iter()
+                .map(|&(i, j)| fi(x[i], y[j]))
+                .collect::<Option<_>>()
+                .ok_or("integer overflow or division by zero")?,
         ),
         _ => return Err("operands have different element types".into()),
     };

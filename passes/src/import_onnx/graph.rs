@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use fpgaopt_ir::builtin::{FuncOp, ReturnOp};
-use fpgaopt_ir::{Attribute, BlockId, DiagResult, Diagnostic, InsertPoint, Location, Module, OpDef, OpId, OpSpec, Type, ValueId};
+use fpgaopt_ir::{
+    Attribute, BlockId, DiagResult, Diagnostic, InsertPoint, Location, Module, OpDef, OpId, OpSpec, Type, ValueId,
+};
 use fpgaopt_nn::eval::Tensor;
 use onnx_protobuf::attribute_proto::AttributeType;
 use onnx_protobuf::tensor_shape_proto::dimension::Value as Dim;
@@ -86,11 +88,13 @@ pub(crate) struct Importer<'m> {
 
 /// Imports the graph of `model` into the empty module `m`.
 pub(crate) fn import(m: &mut Module, model: &ModelProto, opset: i64, file: &str) -> DiagResult<()> {
-    let g = model.graph.as_ref().ok_or_else(|| Diagnostic::error(Location::file(file, 0, 0), "the model has no graph"))?;
+    let g =
+        model.graph.as_ref().ok_or_else(|| Diagnostic::error(Location::file(file, 0, 0), "the model has no graph"))?;
     let at_file = || Location::file(file, 0, 0);
     let mut values = HashMap::new();
     for init in &g.initializer {
-        let c = decode_tensor(init).map_err(|e| Diagnostic::error(at_file(), format!("initializer '{}': {e}", init.name)))?;
+        let c = decode_tensor(init)
+            .map_err(|e| Diagnostic::error(at_file(), format!("initializer '{}': {e}", init.name)))?;
         values.insert(init.name.clone(), Val::Const(c));
     }
     let inputs: Vec<&ValueInfoProto> = g.input.iter().filter(|i| !values.contains_key(&i.name)).collect();
@@ -132,10 +136,18 @@ pub(crate) fn import(m: &mut Module, model: &ModelProto, opset: i64, file: &str)
     for out in &g.output {
         let v = match imp.values.get(&out.name).cloned() {
             Some(v) => v,
-            None => return Err(Diagnostic::error(at_file(), format!("graph output '{}' is not produced by any node", out.name))),
+            None => {
+                return Err(Diagnostic::error(
+                    at_file(),
+                    format!("graph output '{}' is not produced by any node", out.name),
+                ))
+            }
         };
         let loc = Location::named(&out.name, Some(file));
-        results.push(imp.materialize(&out.name, &v).map_err(|e| Diagnostic::error(loc.clone(), format!("graph output '{}': {e}", out.name)))?);
+        results.push(
+            imp.materialize(&out.name, &v)
+                .map_err(|e| Diagnostic::error(loc.clone(), format!("graph output '{}' {e}", out.name)))?,
+        );
     }
     let result_types: Vec<Type> = results.iter().map(|&v| imp.m.ty(v).clone()).collect();
     ReturnOp::build(imp.m, InsertPoint::End(block), Location::named("return", Some(file)), results);
@@ -146,12 +158,14 @@ pub(crate) fn import(m: &mut Module, model: &ModelProto, opset: i64, file: &str)
 /// The static type of a graph input: an f32 tensor, a dynamic batch dimension read as 1.
 fn input_type(info: &ValueInfoProto) -> Result<Type, String> {
     let name = &info.name;
-    let tt = match info.type_.as_ref().map(|t| t.tensor_type()) {
-        Some(tt) if info.type_.as_ref().is_some_and(|t| t.has_tensor_type()) => tt,
-        _ => return Err(format!("graph input '{name}' is not a tensor")),
+    let Some(tt) = info.type_.as_ref().filter(|t| t.has_tensor_type()).map(|t| t.tensor_type()) else {
+        return Err(format!("graph input '{name}' is not a tensor"));
     };
     if tt.elem_type != 1 {
-        return Err(format!("graph input '{name}' has element type {}; only FLOAT inputs are supported", type_name(tt.elem_type)));
+        return Err(format!(
+            "graph input '{name}' has element type {}; only FLOAT inputs are supported",
+            type_name(tt.elem_type)
+        ));
     }
     let Some(shape) = tt.shape.as_ref() else { return Err(format!("graph input '{name}' has no shape")) };
     let mut dims = vec![];
@@ -176,7 +190,9 @@ impl Importer<'_> {
             None => Ok(None),
             Some(name) => match self.values.get(name) {
                 Some(v) => Ok(Some(v.clone())),
-                None => Err(node.err(format!("input '{name}' is not defined before the node (the graph must be topologically sorted)"))),
+                None => Err(node.err(format!(
+                    "input '{name}' is not defined before the node (the graph must be topologically sorted)"
+                ))),
             },
         }
     }
@@ -218,7 +234,7 @@ impl Importer<'_> {
     pub fn operand(&mut self, node: &Node, i: usize) -> DiagResult<ValueId> {
         let v = self.req(node, i)?;
         let name = node.proto.input[i].clone();
-        self.materialize(&name, &v).map_err(|e| node.err(format!("input '{name}': {e}")))
+        self.materialize(&name, &v).map_err(|e| node.err(format!("input '{name}' {e}")))
     }
 
     /// The IR value of `v`, building (once per name, located at the name) an `nn.constant` for a constant.
@@ -240,15 +256,23 @@ impl Importer<'_> {
     pub fn constant(&mut self, c: &Const, loc: &Location) -> Result<ValueId, String> {
         let t = match &c.data {
             Data::F32(v) => Tensor { shape: c.shape.clone(), data: v.clone() },
-            Data::I64(_) => return Err("integer tensors cannot be layer operands; only f32 data is supported".into()),
+            Data::I64(_) => return Err("is an integer tensor; only f32 data can reach the IR".into()),
         };
-        let spec = fpgaopt_nn::Constant::spec(loc.clone()).results([t.ty()]).attr("value", Attribute::Dense(t.to_dense()));
+        let spec =
+            fpgaopt_nn::Constant::spec(loc.clone()).results([t.ty()]).attr("value", Attribute::Dense(t.to_dense()));
         let op = self.m.build(InsertPoint::End(self.block), spec);
         Ok(self.m.result(op, 0))
     }
 
     /// Builds an `nn` op at the end of the body and returns its result.
-    pub fn emit(&mut self, node: &Node, def: &'static OpDef, operands: Vec<ValueId>, shape: Vec<i64>, attrs: Vec<(&str, Attribute)>) -> ValueId {
+    pub fn emit(
+        &mut self,
+        node: &Node,
+        def: &'static OpDef,
+        operands: Vec<ValueId>,
+        shape: Vec<i64>,
+        attrs: Vec<(&str, Attribute)>,
+    ) -> ValueId {
         let mut spec = OpSpec::new(def, node.loc.clone()).operands(operands).results([Type::tensor(shape, Type::F32)]);
         for (k, v) in attrs {
             spec = spec.attr(k, v);
@@ -278,6 +302,15 @@ impl Importer<'_> {
 fn is_quant_op(op: &str) -> bool {
     matches!(
         op,
-        "Quant" | "BipolarQuant" | "Trunc" | "QuantizeLinear" | "DequantizeLinear" | "DynamicQuantizeLinear" | "QLinearMatMul" | "QLinearConv" | "MatMulInteger" | "ConvInteger"
+        "Quant"
+            | "BipolarQuant"
+            | "Trunc"
+            | "QuantizeLinear"
+            | "DequantizeLinear"
+            | "DynamicQuantizeLinear"
+            | "QLinearMatMul"
+            | "QLinearConv"
+            | "MatMulInteger"
+            | "ConvInteger"
     )
 }

@@ -64,7 +64,13 @@ impl Importer<'_> {
         c.tensor().ok_or_else(|| node.err("integer tensors are not supported as layer inputs"))
     }
 
-    fn unary(&mut self, node: &Node, def: &'static OpDef, attrs: Vec<(&str, Attribute)>, f: impl Fn(&Tensor) -> Tensor) -> DiagResult<()> {
+    fn unary(
+        &mut self,
+        node: &Node,
+        def: &'static OpDef,
+        attrs: Vec<(&str, Attribute)>,
+        f: impl Fn(&Tensor) -> Tensor,
+    ) -> DiagResult<()> {
         let x = self.req(node, 0)?;
         if let Val::Const(c) = &x {
             let t = self.float_const(node, c)?;
@@ -78,7 +84,13 @@ impl Importer<'_> {
         Ok(())
     }
 
-    fn binary(&mut self, node: &Node, def: &'static OpDef, ff: fn(f32, f32) -> f32, fi: fn(i64, i64) -> Option<i64>) -> DiagResult<()> {
+    fn binary(
+        &mut self,
+        node: &Node,
+        def: &'static OpDef,
+        ff: fn(f32, f32) -> f32,
+        fi: fn(i64, i64) -> Option<i64>,
+    ) -> DiagResult<()> {
         let (a, b) = (self.req(node, 0)?, self.req(node, 1)?);
         if let (Val::Const(x), Val::Const(y)) = (&a, &b) {
             let c = consts::binary(x, y, ff, fi).map_err(|e| node.err(e))?;
@@ -86,7 +98,8 @@ impl Importer<'_> {
             return Ok(());
         }
         let (sa, sb) = (self.shape(&a), self.shape(&b));
-        let shape = broadcast_shapes(&sa, &sb).ok_or_else(|| node.err(format!("operand shapes {sa:?} and {sb:?} do not broadcast")))?;
+        let shape = broadcast_shapes(&sa, &sb)
+            .ok_or_else(|| node.err(format!("operand shapes {sa:?} and {sb:?} do not broadcast")))?;
         let (av, bv) = (self.operand(node, 0)?, self.operand(node, 1)?);
         let y = self.emit(node, def, vec![av, bv], shape, vec![]);
         self.define(node, 0, Val::Ir(y));
@@ -102,14 +115,17 @@ impl Importer<'_> {
             return Ok(());
         }
         let recip = match &b {
-            Val::Const(c) => c.tensor().and_then(|t| t.data.iter().map(|&v| exact_reciprocal(v)).collect::<Option<Vec<f32>>>()),
+            Val::Const(c) => {
+                c.tensor().and_then(|t| t.data.iter().map(|&v| exact_reciprocal(v)).collect::<Option<Vec<f32>>>())
+            }
             Val::Ir(_) => None,
         };
         let Some(recip) = recip else {
             return Err(node.err("only division by a constant power of two (an exact multiplication) is supported"));
         };
         let (sa, sb) = (self.shape(&a), self.shape(&b));
-        let shape = broadcast_shapes(&sa, &sb).ok_or_else(|| node.err(format!("operand shapes {sa:?} and {sb:?} do not broadcast")))?;
+        let shape = broadcast_shapes(&sa, &sb)
+            .ok_or_else(|| node.err(format!("operand shapes {sa:?} and {sb:?} do not broadcast")))?;
         let av = self.operand(node, 0)?;
         let rv = self.value_of(node, &Val::Const(Const::f32(sb, recip)))?;
         let y = self.emit(node, fpgaopt_nn::Mul::def(), vec![av, rv], shape, vec![]);
@@ -165,7 +181,9 @@ impl Importer<'_> {
                 let p: Const = eval::matmul(&self.float_const(node, &at)?, &w).map_err(|e| node.err(e))?.into();
                 let result = match scaled {
                     None => Val::Const(p),
-                    Some(Val::Const(s)) => Val::Const(consts::binary(&p, &s, |x, y| x + y, i64::checked_add).map_err(|e| node.err(e))?),
+                    Some(Val::Const(s)) => {
+                        Val::Const(consts::binary(&p, &s, |x, y| x + y, i64::checked_add).map_err(|e| node.err(e))?)
+                    }
                     Some(s) => {
                         let (pv, sv) = (self.value_of(node, &Val::Const(p))?, self.value_of(node, &s)?);
                         Val::Ir(self.emit(node, fpgaopt_nn::Add::def(), vec![pv, sv], out, vec![]))
@@ -196,7 +214,7 @@ impl Importer<'_> {
     fn value_of(&mut self, node: &Node, v: &Val) -> DiagResult<fpgaopt_ir::ValueId> {
         match v {
             Val::Ir(id) => Ok(*id),
-            Val::Const(c) => self.constant(c, &node.loc).map_err(|e| node.err(e)),
+            Val::Const(c) => self.constant(c, &node.loc).map_err(|e| node.err(format!("a constant {e}"))),
         }
     }
 
@@ -211,10 +229,12 @@ impl Importer<'_> {
     fn matmul(&mut self, node: &Node) -> DiagResult<()> {
         let (a, b) = (self.req(node, 0)?, self.req(node, 1)?);
         let (sa, sb) = (self.shape(&a), self.shape(&b));
-        let out = matmul_shape(&sa, &sb).ok_or_else(|| node.err(format!("operand shapes {sa:?} and {sb:?} do not multiply")))?;
+        let out = matmul_shape(&sa, &sb)
+            .ok_or_else(|| node.err(format!("operand shapes {sa:?} and {sb:?} do not multiply")))?;
         let y = match (&a, &b) {
             (Val::Const(x), Val::Const(w)) => {
-                let p = eval::matmul(&self.float_const(node, x)?, &self.float_const(node, w)?).map_err(|e| node.err(e))?;
+                let p =
+                    eval::matmul(&self.float_const(node, x)?, &self.float_const(node, w)?).map_err(|e| node.err(e))?;
                 self.define(node, 0, Val::Const(p.into()));
                 return Ok(());
             }
@@ -249,7 +269,9 @@ impl Importer<'_> {
         let out = self.shape(&Val::Ir(y));
         let n = *out.last().unwrap_or(&0);
         let single_reader = self.uses.get(&node.proto.input[side]).copied() == Some(1);
-        let Some(bias) = bias_vector(c, n).filter(|_| single_reader && c.shape.len() <= out.len()) else { return Ok(false) };
+        let Some(bias) = bias_vector(c, n).filter(|_| single_reader && c.shape.len() <= out.len()) else {
+            return Ok(false);
+        };
         let name = node.proto.input[1 - side].clone();
         let loc = fpgaopt_ir::Location::named(&name, Some(&self.file));
         let spec = fpgaopt_nn::Constant::spec(loc)
@@ -272,7 +294,9 @@ impl Importer<'_> {
             }
             match imp.input(node, i)? {
                 None => Ok(None),
-                Some(Val::Const(c)) => c.scalar_f32().map(Some).ok_or_else(|| node.err(format!("{attr} must be a scalar"))),
+                Some(Val::Const(c)) => {
+                    c.scalar_f32().map(Some).ok_or_else(|| node.err(format!("{attr} must be a scalar")))
+                }
                 Some(Val::Ir(_)) => Err(node.err(format!("{attr} (input #{i}) must be a constant"))),
             }
         };
@@ -301,7 +325,11 @@ impl Importer<'_> {
         let coerce = old && axis + 1 != rank;
         if let Val::Const(c) = &x {
             let t = self.float_const(node, c)?;
-            let y = if coerce { eval::softmax(&t.reshaped(&flat).map_err(|e| node.err(e))?, 1) } else { eval::softmax(&t, axis) };
+            let y = if coerce {
+                eval::softmax(&t.reshaped(&flat).map_err(|e| node.err(e))?, 1)
+            } else {
+                eval::softmax(&t, axis)
+            };
             let y = y.and_then(|y| y.reshaped(&shape)).map_err(|e| node.err(e))?;
             self.define(node, 0, Val::Const(y.into()));
             return Ok(());
@@ -314,7 +342,13 @@ impl Importer<'_> {
             axis
         };
         let sm_shape = if coerce { flat } else { shape.clone() };
-        let mut y = self.emit(node, fpgaopt_nn::Softmax::def(), vec![xv], sm_shape, vec![("axis", Attribute::i64(softmax_axis as i64))]);
+        let mut y = self.emit(
+            node,
+            fpgaopt_nn::Softmax::def(),
+            vec![xv],
+            sm_shape,
+            vec![("axis", Attribute::i64(softmax_axis as i64))],
+        );
         if coerce {
             y = self.emit(node, fpgaopt_nn::Reshape::def(), vec![y], shape, vec![]);
         }
@@ -330,7 +364,9 @@ impl Importer<'_> {
         }
         let x = self.req(node, 0)?;
         let sx = self.shape(&x);
-        let Some(&c) = sx.get(1) else { return Err(node.err(format!("input X of shape {sx:?} has no channel axis 1"))) };
+        let Some(&c) = sx.get(1) else {
+            return Err(node.err(format!("input X of shape {sx:?} has no channel axis 1")));
+        };
         let params: Vec<Val> = (1..5).map(|i| self.req(node, i)).collect::<DiagResult<_>>()?;
         for (i, p) in params.iter().enumerate() {
             let s = self.shape(p);
@@ -339,13 +375,15 @@ impl Importer<'_> {
             }
         }
         if let (Val::Const(xc), [Val::Const(s), Val::Const(b), Val::Const(m), Val::Const(v)]) = (&x, &params[..]) {
-            let t: Vec<Tensor> = [xc, s, b, m, v].iter().map(|c| self.float_const(node, c)).collect::<DiagResult<_>>()?;
+            let t: Vec<Tensor> =
+                [xc, s, b, m, v].iter().map(|c| self.float_const(node, c)).collect::<DiagResult<_>>()?;
             let y = eval::batch_norm(&t[0], &t[1], &t[2], &t[3], &t[4], eps).map_err(|e| node.err(e))?;
             self.define(node, 0, Val::Const(y.into()));
             return Ok(());
         }
         let operands = (0..5).map(|i| self.operand(node, i)).collect::<DiagResult<Vec<_>>>()?;
-        let y = self.emit(node, fpgaopt_nn::BatchNorm::def(), operands, sx, vec![("epsilon", Attribute::f64(eps as f64))]);
+        let y =
+            self.emit(node, fpgaopt_nn::BatchNorm::def(), operands, sx, vec![("epsilon", Attribute::f64(eps as f64))]);
         self.define(node, 0, Val::Ir(y));
         Ok(())
     }

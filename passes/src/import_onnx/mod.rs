@@ -61,7 +61,8 @@ fn run(m: &mut Module, _opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult
     if !m.block_ops(m.body()).is_empty() {
         return Err(Diagnostic::error(at_file(), "import-onnx needs an empty module: give it an .onnx input file"));
     }
-    let bytes = std::fs::read(file).map_err(|e| Diagnostic::error(at_file(), format!("cannot read ONNX model: {e}")))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| Diagnostic::error(at_file(), format!("cannot read ONNX model: {e}")))?;
     let model = decode(&bytes).map_err(|e| Diagnostic::error(at_file(), format!("cannot parse ONNX model: {e}")))?;
     let opset = default_opset(&model);
     if opset < MIN_OPSET {
@@ -91,5 +92,11 @@ fn decode(bytes: &[u8]) -> Result<ModelProto, String> {
 
 /// The version of the default (`""` or `ai.onnx`) operator set; 1 if none is imported.
 fn default_opset(model: &ModelProto) -> i64 {
-    model.opset_import.iter().filter(|o| o.domain.is_empty() || o.domain == "ai.onnx").map(|o| o.version).max().unwrap_or(1)
+    model
+        .opset_import
+        .iter()
+        .filter(|o| o.domain.is_empty() || o.domain == "ai.onnx")
+        .map(|o| o.version)
+        .max()
+        .unwrap_or(1)
 }

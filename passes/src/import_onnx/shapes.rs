@@ -76,7 +76,9 @@ impl Importer<'_> {
         if self.opset >= 13 {
             return match self.input(node, 1)? {
                 None => Ok(None),
-                Some(Val::Const(c)) => c.ints().map(|v| Some(v.to_vec())).ok_or_else(|| node.err("axes must be integers")),
+                Some(Val::Const(c)) => {
+                    c.ints().map(|v| Some(v.to_vec())).ok_or_else(|| node.err("axes must be integers"))
+                }
                 Some(Val::Ir(_)) => Err(node.err("axes (input #1) must be a constant")),
             };
         }
@@ -103,14 +105,17 @@ impl Importer<'_> {
         }
         let v = match self.req(node, 0)? {
             Val::Ir(x) if to_float => Val::Ir(x),
-            Val::Ir(_) => return Err(node.err(format!("cast of a computed tensor to {} is not supported", type_name(to32)))),
+            Val::Ir(_) => {
+                return Err(node.err(format!("cast of a computed tensor to {} is not supported", type_name(to32))))
+            }
             Val::Const(c) if to_float => Val::Const(Const::f32(c.shape.clone(), c.to_f32())),
             Val::Const(c) => {
                 let ints = match &c.data {
                     Data::I64(v) => v.clone(),
                     Data::F32(v) => v.iter().map(|&x| x as i64).collect(),
                 };
-                let ints = if to32 == DataType::BOOL as i32 { ints.iter().map(|&x| (x != 0) as i64).collect() } else { ints };
+                let ints =
+                    if to32 == DataType::BOOL as i32 { ints.iter().map(|&x| (x != 0) as i64).collect() } else { ints };
                 Val::Const(Const::i64(c.shape.clone(), ints))
             }
         };
@@ -121,7 +126,8 @@ impl Importer<'_> {
     fn transpose(&mut self, node: &Node) -> DiagResult<()> {
         let x = self.req(node, 0)?;
         let shape = self.shape(&x);
-        let perm = consts::permutation(&node.ints("perm")?.unwrap_or_default(), shape.len()).map_err(|e| node.err(e))?;
+        let perm =
+            consts::permutation(&node.ints("perm")?.unwrap_or_default(), shape.len()).map_err(|e| node.err(e))?;
         if let Val::Const(c) = &x {
             self.define(node, 0, Val::Const(consts::transpose(c, &perm)));
             return Ok(());
@@ -154,7 +160,11 @@ impl Importer<'_> {
         let shape = self.shape(&self.req(node, 0)?);
         let drop: Vec<usize> = match self.axes(node)? {
             None => (0..shape.len()).filter(|&d| shape[d] == 1).collect(),
-            Some(axes) => axes.iter().map(|&a| consts::norm_axis(a, shape.len(), false)).collect::<Result<_, _>>().map_err(|e| node.err(e))?,
+            Some(axes) => axes
+                .iter()
+                .map(|&a| consts::norm_axis(a, shape.len(), false))
+                .collect::<Result<_, _>>()
+                .map_err(|e| node.err(e))?,
         };
         if let Some(&d) = drop.iter().find(|&&d| shape[d] != 1) {
             return Err(node.err(format!("cannot squeeze axis {d} of size {}", shape[d])));
@@ -189,7 +199,9 @@ impl Importer<'_> {
         let mut infer = None;
         for (i, &d) in target.iter().enumerate() {
             out.push(match d {
-                0 if !allow_zero => *input.get(i).ok_or_else(|| node.err(format!("shape {target:?} copies axis {i}, which the input {input:?} lacks")))?,
+                0 if !allow_zero => *input.get(i).ok_or_else(|| {
+                    node.err(format!("shape {target:?} copies axis {i}, which the input {input:?} lacks"))
+                })?,
                 -1 if infer.is_none() => {
                     infer = Some(i);
                     1

@@ -1,8 +1,9 @@
 //! `nn-to-qdf`: quantizes the float layers of `@main` into exact fixed-point `qdf` ops.
 //!
 //! Criteria and invariants:
-//! - every op of `@main` but `func.return` must be an `nn` op; afterwards none is left;
-//! - `@main` keeps its f32 signature: each argument gets one `qdf.quantize` (to the `input` type of
+//! - every function without qdf ops is converted (the importer makes only `@main`; tests name
+//!   functions after behaviours); every op but `func.return` must be an `nn` op and none is left;
+//! - a function keeps its f32 signature: each argument gets one `qdf.quantize` (to the `input` type of
 //!   the config, else `precision`), each returned value one `qdf.dequantize`;
 //! - a layer's types are the `precision` option unless the config names the layer (its location
 //!   name, the ONNX node name); result rounding/overflow overrides apply to the result type;
@@ -18,7 +19,7 @@ mod tests;
 
 use std::collections::{BTreeSet, HashMap};
 
-use fpgaopt_ir::builtin::{FuncOp, ReturnOp};
+use fpgaopt_ir::builtin::ReturnOp;
 use fpgaopt_ir::pass::{Options, PassContext, PassInfo, PassOption};
 use fpgaopt_ir::{Attribute, DenseElements, DiagResult, Diagnostic, InsertPoint, Location, Module, OpId, Type, ValueId};
 use fpgaopt_nn as nn;
@@ -41,7 +42,7 @@ const TABLE_SIZE: PassOption =
 pub static NN_TO_QDF: PassInfo = PassInfo {
     name: "nn-to-qdf",
     summary: "quantize the nn layers of @main into exact fixed-point qdf ops",
-    description: r#"Converts every `nn` op of `@main` into `qdf`. The f32 arguments are quantized by `qdf.quantize`
+    description: r#"Converts every `nn` op of `@main` (of every function not yet holding qdf ops) into `qdf`. The f32 arguments are quantized by `qdf.quantize`
 (to the config's `input` type, else `precision`) and the results converted back by `qdf.dequantize`, so
 `@main` keeps its signature. Activations, weights and biases take the `precision` type unless the
 `config` JSON names the layer (`{"layers": {"fc1": {"result": "fixed<12,4>", "weight": "fixed<8,1>",
@@ -58,6 +59,14 @@ most `table-size` intervals and samples carrying four more fractional bits than 
 
 fn err(loc: &Location, msg: impl Into<String>) -> Diagnostic {
     Diagnostic::error(loc.clone(), msg.into())
+}
+
+/// An error about an op: `node 'fc1' (nn.dense): ...` for named (ONNX) layers, else `'nn.dense' ...`.
+fn op_err(loc: &Location, op: &str, msg: impl std::fmt::Display) -> Diagnostic {
+    match layer_name(loc) {
+        Some(n) => err(loc, format!("node '{n}' ({op}): {msg}")),
+        None => err(loc, format!("'{op}': {msg}")),
+    }
 }
 
 /// The layer name of an op: its location's name (the ONNX node name), if any.
@@ -89,7 +98,7 @@ impl Settings {
             Config::parse(&text).map_err(|e| err(&Location::file(path, 0, 0), format!("invalid nn-to-qdf config: {e}")))?
         };
         let size = opts.get_int(&TABLE_SIZE)?;
-        if size < 2 || size > 1 << 20 || size & (size - 1) != 0 {
+        if !(2..=1 << 20).contains(&size) || size & (size - 1) != 0 {
             return Err(err(&unknown, format!("nn-to-qdf option 'table-size' must be a power of two in 2..=2^20, got {size}")));
         }
         let input = config.input.unwrap_or(precision);
@@ -116,28 +125,42 @@ impl Settings {
 
 fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult<()> {
     let s = Settings::from_options(opts)?;
-    let func = m
-        .lookup_symbol("main")
-        .filter(|&f| FuncOp::of(m, f).is_some())
-        .ok_or_else(|| err(&Location::Unknown, "nn-to-qdf: no function @main"))?;
-    let body = m.entry_block(func, 0).ok_or_else(|| err(&m.op(func).loc, "@main has no body"))?;
-    // Config keys must name layers of @main.
-    let names: BTreeSet<String> = m.block_ops(body).iter().filter_map(|&o| layer_name(&m.op(o).loc).map(String::from)).collect();
+    // Functions already holding qdf ops were converted before; the rest are converted now.
+    let funcs: Vec<OpId> = m
+        .functions()
+        .into_iter()
+        .filter(|&f| m.entry_block(f, 0).is_some_and(|b| !m.block_ops(b).iter().any(|&o| m.op(o).def.dialect() == "qdf")))
+        .collect();
+    // Config keys must name layers of the converted functions.
+    let names: BTreeSet<String> = funcs
+        .iter()
+        .filter_map(|&f| m.entry_block(f, 0))
+        .flat_map(|b| m.block_ops(b).iter().filter_map(|&o| layer_name(&m.op(o).loc).map(String::from)).collect::<Vec<_>>())
+        .collect();
     if let Some(bad) = s.config.layers.keys().find(|k| !names.contains(*k)) {
         let known: Vec<&str> = names.iter().map(String::as_str).collect();
         return Err(err(
             &Location::file(opts.get(&CONFIG), 0, 0),
-            format!("config names layer '{bad}', which is not in @main (layers: {})", known.join(", ")),
+            format!("config names layer '{bad}', which is not in the model (layers: {})", known.join(", ")),
         ));
     }
-    let mut cx = Converter { m, s: &s, map: HashMap::new(), consts: HashMap::new() };
+    for f in funcs {
+        convert_function(m, f, &s)?;
+    }
+    Ok(())
+}
+
+/// Converts the body of one function.
+fn convert_function(m: &mut Module, func: OpId, s: &Settings) -> DiagResult<()> {
+    let Some(body) = m.entry_block(func, 0) else { return Ok(()) };
+    let mut cx = Converter { m, s, map: HashMap::new(), consts: HashMap::new() };
     // Arguments: one quantize each, at the top of the body.
     let args = cx.m.block(body).args.clone();
     let first = cx.m.block_ops(body).first().copied();
     for a in args {
         let ty = cx.m.ty(a).clone();
         if !ty.is_float_tensor() {
-            continue;
+            return Err(err(&cx.m.op(func).loc, format!("nn-to-qdf: argument of type {ty} is not a float tensor")));
         }
         let out = tensor_of(&ty, &s.input);
         let loc = cx.m.op(func).loc.clone();
@@ -147,7 +170,7 @@ fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult
         cx.copy_name(a, v);
         cx.map.insert(a, v);
     }
-    let ops: Vec<OpId> = cx.m.block_ops(body).iter().copied().filter(|&o| !cx.m.op(o).name().starts_with("qdf.")).collect();
+    let ops: Vec<OpId> = cx.m.block_ops(body).iter().copied().filter(|&o| !cx.m.is(o, qdf::Quantize::def())).collect();
     let mut erase = vec![];
     for op in ops {
         if let Some(r) = ReturnOp::of(cx.m, op) {
@@ -165,8 +188,8 @@ fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult
             erase.push(op);
             continue;
         }
-        if !cx.m.op(op).name().starts_with("nn.") {
-            return Err(err(&cx.m.op(op).loc, format!("nn-to-qdf: '{}' is not an nn op", cx.m.op(op).name())));
+        if cx.m.op(op).def.dialect() != "nn" {
+            return Err(op_err(&cx.m.op(op).loc, cx.m.op(op).name(), "nn-to-qdf converts only nn ops"));
         }
         let y = cx.convert(op)?;
         let old = cx.m.result(op, 0);
@@ -219,9 +242,7 @@ impl Converter<'_> {
             let d = c.value(self.m);
             let vals = rules::quantize_const(&d.to_f64_vec(), const_ty);
             let shape = d.ty.shape().unwrap_or(&[]).to_vec();
-            let ints: Vec<i64> = vals.iter().map(|&x| x as i64).collect();
-            let dense = DenseElements::from_ints(&shape, rules::storage_type(const_ty), &ints)
-                .map_err(|e| err(&self.m.op(c.0).loc, e))?;
+            let dense = mantissas_attr(&shape, const_ty, &vals).map_err(|e| err(&self.m.op(c.0).loc, e))?;
             let loc = self.m.op(c.0).loc.clone();
             let q = qdf::Constant::build(self.m, InsertPoint::Before(user), loc, tensor_of(&d.ty, const_ty), dense);
             let qv = q.output(self.m);
@@ -245,7 +266,7 @@ impl Converter<'_> {
         let res_ty = self.m.ty(self.m.result(op, 0)).clone();
         let out = tensor_of(&res_ty, &out_f);
         let m_ops = self.m.op(op).operands.clone();
-        let fail = |msg: String| err(&loc, format!("'{name}': {msg}"));
+        let fail = |msg: String| op_err(&loc, name, msg);
         let v = match name {
             "nn.dense" => {
                 let x = self.get(m_ops[0], op, &self.s.precision)?;
@@ -360,7 +381,7 @@ impl Converter<'_> {
                 qdf::Reshape::build(self.m, at, loc.clone(), x, t).output(self.m)
             }
             "nn.batch_norm" => self.batch_norm(op, out_f, weight_f, bias_f)?,
-            other => return Err(err(&loc, format!("nn-to-qdf: no conversion for '{other}'"))),
+            other => return Err(op_err(&loc, other, "nn-to-qdf has no conversion for this op")),
         };
         Ok(v)
     }
@@ -373,7 +394,7 @@ impl Converter<'_> {
         let mut params = vec![];
         for &v in &ops[1..] {
             let c = nn::Constant::defining(self.m, v).ok_or_else(|| {
-                err(&loc, "'nn.batch_norm' with non-constant parameters cannot be quantized; run nn-canonicalize to fold it")
+                op_err(&loc, "nn.batch_norm", "parameters that are not constants cannot be quantized; run nn-canonicalize to fold them")
             })?;
             params.push(c.value(self.m).to_f32_vec());
         }
@@ -383,13 +404,12 @@ impl Converter<'_> {
         let res_ty = self.m.ty(self.m.result(op, 0)).clone();
         let rank = res_ty.shape().map_or(0, <[i64]>::len);
         let mut shape = vec![s.len() as i64];
-        shape.extend(std::iter::repeat(1).take(rank.saturating_sub(2)));
+        shape.extend(std::iter::repeat_n(1, rank.saturating_sub(2)));
         let x = self.get(ops[0], op, &self.s.precision)?;
         let at = InsertPoint::Before(op);
         let constant = |m: &mut Module, vals: &[f32], f: &FixedType| -> DiagResult<ValueId> {
             let q = rules::quantize_const(&vals.iter().map(|&v| v as f64).collect::<Vec<_>>(), f);
-            let ints: Vec<i64> = q.iter().map(|&v| v as i64).collect();
-            let d = DenseElements::from_ints(&shape, rules::storage_type(f), &ints).map_err(|e| err(&loc, e))?;
+            let d = mantissas_attr(&shape, f, &q).map_err(|e| err(&loc, e))?;
             Ok(qdf::Constant::build(m, at, loc.clone(), Type::tensor(shape.clone(), f.to_type()), d).output(m))
         };
         let sv = constant(self.m, &s, &weight_f)?;
@@ -398,6 +418,15 @@ impl Converter<'_> {
         let y = qdf::Mul::build(self.m, at, loc.clone(), x, sv, out.clone()).output(self.m);
         Ok(qdf::Add::build(self.m, at, loc.clone(), y, tv, out).output(self.m))
     }
+}
+
+/// Mantissas as a dense integer attribute of the narrowest storage type; equal values as a splat.
+fn mantissas_attr(shape: &[i64], t: &FixedType, vals: &[i128]) -> Result<DenseElements, String> {
+    let ints: Vec<i64> = match vals.first() {
+        Some(&v) if vals.len() > 1 && vals.iter().all(|&x| x == v) => vec![v as i64],
+        _ => vals.iter().map(|&x| x as i64).collect(),
+    };
+    DenseElements::from_ints(shape, rules::storage_type(t), &ints)
 }
 
 /// The dense attribute of a table's samples.

@@ -207,7 +207,7 @@ fn config_overrides_layer_types_and_rejects_unknown_layers() {
     std::fs::write(&bad, r#"{"layers": {"fc9": {"result": "fixed<12,4>"}}}"#).expect("write config");
     let mut m = base.clone();
     let e = run_pass(&mut m, &[("config", bad.to_str().expect("utf-8 path"))]).unwrap_err();
-    assert!(e.contains("config names layer 'fc9', which is not in @main (layers: fc1, r1)"), "{e}");
+    assert!(e.contains("config names layer 'fc9', which is not in the model (layers: fc1, r1)"), "{e}");
     let mut m = base.clone();
     assert!(run_pass(&mut m, &[("table-size", "1000")]).unwrap_err().contains("power of two"));
     assert!(run_pass(&mut m, &[("precision", "fixed<16>")]).unwrap_err().contains("invalid fixed-point type"));
