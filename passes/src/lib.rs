@@ -7,6 +7,7 @@ use fpgaopt_ir::pass::{NamedPipeline, PassInfo, PassRegistry};
 use fpgaopt_ir::Registry;
 
 pub mod docs;
+pub mod driver;
 
 // One module per pass (each owner adds its line, keep sorted).
 pub mod csim;

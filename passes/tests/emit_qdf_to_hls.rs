@@ -179,15 +179,49 @@ fn wide_module() -> String {
         tx = tensor(&[1, 4], "f32"),
         tq = tensor(&[1, 4], &q),
         tp = tensor(&[1, 4], &p),
-        cv = dense_attr(&[4], &[123456789, -987654321, 1, -536870912]),
+        cv = dense_attr(&[4], &[123456789, -387654321, 1, -536870912]),
         tc = tensor(&[4], &c),
         ts = tensor(&[1, 4], &s),
     )
 }
 
 fn parse(text: &str) -> Module {
-    fpgaopt_ir::parser::parse_module(text, "test.mlir", &fpgaopt_passes::dialects()).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    let m = fpgaopt_ir::parser::parse_module(text, "test.mlir", &fpgaopt_passes::dialects()).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    if let Err(errs) = fpgaopt_ir::verifier::verify(&m) {
+        panic!("{}\n{text}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+    }
+    m
 }
+
+/// Runs a pipeline over `text` and prints the result.
+fn run_text(text: &str, pipeline: &str) -> String {
+    let mut m = parse(text);
+    let reg = fpgaopt_passes::registry();
+    let passes = reg.parse_pipeline(pipeline).expect("pipeline");
+    let mut ctx = PassContext { registry: &fpgaopt_passes::dialects(), input_path: "test.mlir", remarks: vec![] };
+    let run = RunOptions { verify_each: true, ..RunOptions::default() };
+    if let Err(errs) = run_pipeline(&mut m, &passes, &run, &mut ctx, &mut |_| {}) {
+        panic!("{}", errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+    }
+    let opts = fpgaopt_ir::printer::PrintOptions { debug_info: true, ..Default::default() };
+    fpgaopt_ir::printer::print_module(&m, &opts)
+}
+
+/// An nn model as nn-to-qdf quantizes it (default precision, 1024-interval tables).
+const NN_MODEL: &str = r#"func.func @main(%x: tensor<1x6xf32>) -> tensor<1x3xf32> {
+  %w = "nn.constant"() {value = dense<[[0.5, -0.25, 0.75, 0.1], [1.0, 2.0, -1.5, 0.3], [-0.6, 0.2, 0.9, -1.1], [0.05, -0.4, 1.2, 0.7], [0.33, 0.8, -0.2, -0.9], [-1.3, 0.6, 0.4, 0.25]]> : tensor<6x4xf32>} : () -> tensor<6x4xf32>
+  %b = "nn.constant"() {value = dense<[0.1, -0.2, 0.3, 0.05]> : tensor<4xf32>} : () -> tensor<4xf32>
+  %y = "nn.dense"(%x, %w, %b) : (tensor<1x6xf32>, tensor<6x4xf32>, tensor<4xf32>) -> tensor<1x4xf32> loc("fc1")
+  %r = "nn.leaky_relu"(%y) {alpha = 0.1} : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("act1")
+  %s = "nn.sigmoid"(%r) : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("sig")
+  %t = "nn.tanh"(%y) : (tensor<1x4xf32>) -> tensor<1x4xf32> loc("tanh")
+  %a = "nn.add"(%s, %t) : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32> loc("sum")
+  %w2 = "nn.constant"() {value = dense<[[0.5, -1.0, 0.25], [1.5, 0.5, -0.75], [-0.5, 1.25, 1.0], [0.2, -0.3, 0.6]]> : tensor<4x3xf32>} : () -> tensor<4x3xf32>
+  %b2 = "nn.constant"() {value = dense<[0.0, 0.5, -0.5]> : tensor<3xf32>} : () -> tensor<3xf32>
+  %z = "nn.dense"(%a, %w2, %b2) : (tensor<1x4xf32>, tensor<4x3xf32>, tensor<3xf32>) -> tensor<1x3xf32> loc("fc2")
+  %p = "nn.softmax"(%z) {axis = 1} : (tensor<1x3xf32>) -> tensor<1x3xf32> loc("probs")
+  func.return %p : tensor<1x3xf32>
+}"#;
 
 fn lower(m: &mut Module, options: &str) {
     let reg = fpgaopt_passes::registry();
@@ -287,4 +321,10 @@ fn matmul_serial_bit_exact() {
 #[test]
 fn wide_types_bit_exact() {
     check("wide", &wide_module(), &[1, 4], 40.0, 400, "");
+}
+
+#[test]
+fn nn_to_qdf_output_bit_exact() {
+    let qdf = run_text(NN_MODEL, "builtin.module(nn-to-qdf)");
+    check("nn_model", &qdf, &[1, 6], 4.0, 300, "");
 }

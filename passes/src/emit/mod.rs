@@ -63,9 +63,18 @@ pub fn project_files(m: &Module, opts: &EmitOptions) -> DiagResult<Vec<(String, 
     project::files(m, opts)
 }
 
-/// Writes the project into `dir` (created if needed; files of an earlier project are overwritten).
+/// Writes the project into `dir` (created if needed). Files of an earlier project are overwritten,
+/// and weight headers it had that this one lacks are removed from `firmware/weights/`.
 pub fn emit_project(m: &Module, dir: &Path, opts: &EmitOptions) -> DiagResult<()> {
     let files = project::files(m, opts)?;
+    if let Ok(entries) = std::fs::read_dir(dir.join("firmware").join("weights")) {
+        for e in entries.flatten() {
+            let rel = format!("firmware/weights/{}", e.file_name().to_string_lossy());
+            if rel.ends_with(".h") && !files.iter().any(|(f, _)| *f == rel) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     for (rel, text) in files {
         let path = dir.join(&rel);
         let io = |e: std::io::Error| Diagnostic::error(Location::Unknown, format!("cannot write {}: {e}", path.display()));

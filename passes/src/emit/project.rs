@@ -342,27 +342,36 @@ fn to_json(a: &Attribute) -> serde_json::Value {
     }
 }
 
-/// Nested braces, one innermost row per line, wrapped at about 100 columns.
+/// Nested braces: short rows inline, long ones wrapped at about 100 columns.
 fn write_initializer(out: &mut String, dims: &[i64], values: &[String], depth: usize) {
     let pad = "  ".repeat(depth + 1);
     if dims.len() <= 1 {
-        out.push('{');
-        let mut col = depth * 2 + 1;
+        let inline = values.join(", ");
+        if inline.len() + pad.len() + 2 <= 100 {
+            out.push('{');
+            out.push_str(&inline);
+            out.push('}');
+            return;
+        }
+        out.push_str("{\n");
+        out.push_str(&pad);
+        let mut col = pad.len();
         for (i, v) in values.iter().enumerate() {
             if i > 0 {
-                out.push(',');
                 if col + v.len() + 2 > 100 {
-                    out.push('\n');
+                    out.push_str(",\n");
                     out.push_str(&pad);
                     col = pad.len();
                 } else {
-                    out.push(' ');
-                    col += 1;
+                    out.push_str(", ");
+                    col += 2;
                 }
             }
             out.push_str(v);
-            col += v.len() + 1;
+            col += v.len();
         }
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
         out.push('}');
         return;
     }

@@ -40,7 +40,7 @@ struct CompileArgs {
     #[arg(long, default_value = "fixed<16,6>")]
     precision: String,
     /// I/O style of the generated design.
-    #[arg(long, default_value = "parallel", value_parser = ["parallel"])]
+    #[arg(long, default_value = "parallel", value_parser = ["parallel", "serial"])]
     io: String,
     /// Per-layer precision overrides (JSON).
     #[arg(long)]
@@ -76,5 +76,34 @@ fn main() -> ExitCode {
     }
 }
 
-fn compile(_a: CompileArgs) -> bool { false }
-fn csim(_a: CsimArgs) -> bool { false }
+fn compile(a: CompileArgs) -> bool {
+    let opts = fpgaopt_passes::driver::CompileOptions {
+        model: a.model.into(),
+        output: a.output.into(),
+        precision: a.precision,
+        io: a.io,
+        config: a.config,
+    };
+    match fpgaopt_passes::driver::compile(&opts) {
+        Ok(report) => {
+            if a.timing {
+                eprint!("{}", report.timing_table());
+            }
+            true
+        }
+        Err(d) => {
+            eprint!("{}", d.render(&Default::default()));
+            false
+        }
+    }
+}
+
+fn csim(a: CsimArgs) -> bool {
+    match fpgaopt_passes::csim::run_csim(a.dir.as_ref(), a.input.as_ref(), a.output.as_ref()) {
+        Ok(()) => true,
+        Err(d) => {
+            eprint!("{}", d.render(&Default::default()));
+            false
+        }
+    }
+}

@@ -191,10 +191,13 @@ fn process_chunk(
         }
     }
     let out = match a.emit.as_deref() {
-        Some("hls-cpp") => {
-            diags.push(Diagnostic::error(Location::Unknown, "WIP-EMIT"));
-            return (None, diags);
-        }
+        Some("hls-cpp") => match fpgaopt_passes::emit::emit_cpp_text(&m, &Default::default()) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                return (None, diags);
+            }
+        },
         _ => print_module(&m, &run_opts.print),
     };
     (Some(out), diags)
