@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use fpgaopt_ir::pass::{run_pipeline, PassContext, PassTiming, RunOptions};
+use fpgaopt_ir::pass::{run_pipeline, PassContext, PassTiming, RunOptions as PipelineOptions};
 use fpgaopt_ir::{DiagResult, Diagnostic, Location, Module};
 
 use crate::emit::{emit_project, EmitOptions};
@@ -55,11 +55,65 @@ pub fn compile(o: &CompileOptions) -> DiagResult<CompileReport> {
     let model = o.model.to_string_lossy().into_owned();
     let mut m = Module::new(Location::named("module", Some(&model)));
     let mut ctx = PassContext { registry: &registry, input_path: &model, remarks: vec![] };
-    let run = RunOptions { verify_each: true, ..Default::default() };
+    let run = PipelineOptions { verify_each: true, ..Default::default() };
     let timings = run_pipeline(&mut m, &pipeline, &run, &mut ctx, &mut |_| {}).map_err(first)?;
     let start = std::time::Instant::now();
     emit_project(&m, &o.output, &EmitOptions::default())?;
     Ok(CompileReport { timings, emit_time: start.elapsed() })
+}
+
+/// What `fpgaopt run` was asked to do.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub file: PathBuf,
+    /// Pipeline to run before interpreting; for `.onnx` input it defaults to import and canonicalize.
+    pub pipeline: Option<String>,
+    pub input: PathBuf,
+    pub output: PathBuf,
+    /// Directory for per-op traces.
+    pub trace: Option<PathBuf>,
+}
+
+/// Loads a `.mlir` or `.onnx` file and runs a pipeline on it.
+pub fn load(file: &std::path::Path, pipeline: Option<&str>) -> DiagResult<Module> {
+    let registry = crate::dialects();
+    let passes = crate::registry();
+    let name = file.to_string_lossy().into_owned();
+    let is_onnx = name.ends_with(".onnx");
+    let mut m = if is_onnx {
+        Module::new(Location::named("module", Some(&name)))
+    } else {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Diagnostic::error(Location::Unknown, format!("cannot read '{name}': {e}")))?;
+        fpgaopt_ir::parser::parse_module(&text, &name, &registry)?
+    };
+    let text = match (pipeline, is_onnx) {
+        (Some(p), _) => p.to_string(),
+        (None, true) => "builtin.module(import-onnx,nn-canonicalize)".to_string(),
+        (None, false) => "builtin.module()".to_string(),
+    };
+    let pipeline = passes.parse_pipeline(&text)?;
+    fpgaopt_ir::verifier::verify(&m).map_err(first)?;
+    let mut ctx = PassContext { registry: &registry, input_path: &name, remarks: vec![] };
+    let run = PipelineOptions { verify_each: true, ..Default::default() };
+    run_pipeline(&mut m, &pipeline, &run, &mut ctx, &mut |_| {}).map_err(first)?;
+    Ok(m)
+}
+
+/// Interprets a model on a batch and writes its outputs (and traces).
+pub fn run(o: &self::RunOptions) -> DiagResult<()> {
+    let m = load(&o.file, o.pipeline.as_deref())?;
+    let input = crate::npy::read_batch(&o.input)?;
+    let result = crate::interpret::run(&m, &input, o.trace.is_some())?;
+    crate::npy::write_batch(&o.output, &result.output)?;
+    if let Some(dir) = &o.trace {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Diagnostic::error(Location::Unknown, format!("cannot create {}: {e}", dir.display())))?;
+        for (name, batch) in &result.trace {
+            crate::npy::write_batch(&dir.join(format!("{name}.npy")), batch)?;
+        }
+    }
+    Ok(())
 }
 
 fn first(mut errs: Vec<Diagnostic>) -> Diagnostic {

@@ -8,6 +8,8 @@ use fpgaopt_ir::Registry;
 
 pub mod docs;
 pub mod driver;
+pub mod interpret;
+pub mod npy;
 
 // One module per pass (each owner adds its line, keep sorted).
 pub mod csim;

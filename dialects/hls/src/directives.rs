@@ -188,7 +188,7 @@ pub fn verify_directives(m: &Module) -> Result<(), Vec<Diagnostic>> {
             }
             if is_top {
                 for (i, &a) in args.iter().enumerate() {
-                    if !arg_attrs(m, op).get(i).is_some_and(|d| dict_get(d, DIRECTION).is_some()) {
+                    if arg_attrs(m, op).get(i).is_none_or(|d| dict_get(d, DIRECTION).is_none()) {
                         err(format!("argument #{i} of the top function needs '{DIRECTION}'"));
                     }
                     if ArrayType::from_type(m.ty(a)).is_none() {
@@ -219,7 +219,7 @@ fn check(ok: bool, what: &str) -> Result<(), String> {
 fn check_layer(v: &Attribute) -> Result<(), String> {
     let Attribute::Dict(d) = v else { return Err("a dictionary".into()) };
     for key in ["name", "op"] {
-        if !dict_get(d, key).is_some_and(|a| a.as_str().is_some()) {
+        if dict_get(d, key).and_then(Attribute::as_str).is_none() {
             return Err(format!("a dictionary with a string '{key}'"));
         }
     }
@@ -236,12 +236,10 @@ fn check_arg(d: &[(String, Attribute)], is_top: bool, arr: Option<&ArrayType>) -
                     return Err(format!("unknown interface mode \"{mode}\" (expected one of {})", INTERFACE_MODES.join(", ")));
                 }
             }
-            DIRECTION => {
-                if !matches!(v.as_str(), Some("in" | "out")) {
-                    return Err(format!("'{k}' must be \"in\" or \"out\""));
-                }
+            DIRECTION if !matches!(v.as_str(), Some("in" | "out")) => {
+                return Err(format!("'{k}' must be \"in\" or \"out\""));
             }
-            PARTITION | PARTITION_FACTOR | PARTITION_DIM => {}
+            DIRECTION | PARTITION | PARTITION_FACTOR | PARTITION_DIM => {}
             k if k.starts_with("hls.") => return Err(format!("unknown argument directive '{k}'")),
             _ => {}
         }

@@ -321,13 +321,22 @@ by reference. Elements are `!hls.fixed`, `si`/`ui` integers (`ap_int`/`ap_uint`)
 mod tests {
     use super::*;
 
+    /// Widths checked against `decltype(a + b)` etc. with the Xilinx headers and g++.
     #[test]
     fn operator_types_match_ap_fixed() {
         let a = Fixed::new(8, 3, true);
         let b = Fixed::new(6, 6, false);
-        assert_eq!(Fixed::add_type(&a, &b), Fixed::new(12, 8, true));
+        let c = Fixed::new(8, 3, false);
+        assert_eq!(Fixed::add_type(&a, &b), Fixed::new(13, 8, true));
         assert_eq!(Fixed::sub_type(&b, &b), Fixed::new(7, 7, true));
         assert_eq!(Fixed::mul_type(&a, &b), Fixed::new(14, 9, true));
+        assert_eq!(Fixed::sub_type(&c, &c), Fixed::new(9, 4, true));
+        assert_eq!(Fixed::add_type(&c, &c), Fixed::new(9, 4, false));
+        assert_eq!(Fixed::add_type(&a, &c), Fixed::new(10, 5, true));
+        let (i8_, u6) = (Fixed::new(8, 8, true), Fixed::new(6, 6, false));
+        assert_eq!(Fixed::div_type(&i8_, &u6).width, 8);
+        assert_eq!(Fixed::div_type(&u6, &u6).width, 6);
+        assert_eq!(Fixed::div_type(&u6, &i8_).width, 7);
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub fn c_identifier(name: &str) -> String {
         s.pop();
     }
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert_str(0, "v");
+        s.insert(0, 'v');
     }
     if RESERVED.contains(&s.as_str()) {
         s.push('_');
@@ -170,7 +170,7 @@ mod tests {
         let f = Fixed::new(8, 3, true);
         assert_eq!(fixed_literal(&f, 6).as_deref(), Some("0.1875"));
         assert_eq!(fixed_literal(&f, -64).as_deref(), Some("-2"));
-        assert_eq!(fixed_literal(&Fixed::new(16, -4, true), 1).as_deref(), Some("1.52587890625e-5"));
+        assert_eq!(fixed_literal(&Fixed::new(16, -4, true), 1).as_deref(), Some("9.5367431640625e-7"));
         assert_eq!(fixed_literal(&Fixed::new(8, 12, true), 3).as_deref(), Some("48"));
         assert_eq!(typedef_name(&Scalar::Fixed(Fixed::new(8, -2, false).with_modes("RND", "SAT"))).as_deref(), Some("ufixed_8_m2_rnd_sat_t"));
     }

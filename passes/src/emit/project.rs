@@ -66,11 +66,11 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// The first error, with the others attached as notes.
 fn first(mut errs: Vec<Diagnostic>) -> Diagnostic {
-    let n = errs.len();
     let mut d = errs.remove(0);
-    if n > 1 {
-        d.notes.push((fpgaopt_ir::Location::Unknown, format!("and {} more errors", n - 1)));
+    for e in errs {
+        d.notes.push((e.loc, e.message));
     }
     d
 }

@@ -102,8 +102,10 @@ fn is_dataflow_chain(m: &Module, top: OpId) -> bool {
     let only_calls = m.block_ops(body).iter().all(|&o| {
         fpgaopt_hls::Alloca::of(m, o).is_some() || fpgaopt_ir::builtin::CallOp::of(m, o).is_some() || ReturnOp::of(m, o).is_some()
     });
-    let arrays = m.block(body).args.iter().copied().chain(m.block_ops(body).iter().filter_map(|&o| fpgaopt_hls::Alloca::of(m, o).map(|a| a.memory(m))));
-    only_calls && arrays.collect::<Vec<_>>().iter().all(|&a| m.value(a).uses.len() <= 2)
+    // A top argument has one reader or writer; a buffer one writer and one reader.
+    let args_ok = m.block(body).args.iter().all(|&a| m.value(a).uses.len() <= 1);
+    let buffers_ok = m.block_ops(body).iter().filter_map(|&o| fpgaopt_hls::Alloca::of(m, o)).all(|a| m.value(a.memory(m)).uses.len() <= 2);
+    only_calls && args_ok && buffers_ok
 }
 
 /// The name a layer function gets: the op's location name (the ONNX node) or its mnemonic.

@@ -27,6 +27,26 @@ enum Command {
     Compile(CompileArgs),
     /// Build and run the C simulation of a compiled project on a batch of inputs.
     Csim(CsimArgs),
+    /// Interpret a model at the nn or qdf level (the reference the C++ must match).
+    Run(RunArgs),
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// A .mlir file at the nn or qdf level, or an .onnx model.
+    file: String,
+    /// Passes to run first (default for .onnx: import-onnx,nn-canonicalize).
+    #[arg(long = "pass-pipeline")]
+    pass_pipeline: Option<String>,
+    /// Input batch, float32 .npy of shape (N, ...input shape without its leading 1).
+    #[arg(long)]
+    input: String,
+    /// Where to write the output batch (.npy, float32).
+    #[arg(long)]
+    output: String,
+    /// Write every op's results to DIR/<index>_<layer>_<op>.npy (real values of fixed-point results).
+    #[arg(long)]
+    trace: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -67,6 +87,7 @@ fn main() -> ExitCode {
     let ok = match cli.command {
         Some(Command::Compile(a)) => compile(a),
         Some(Command::Csim(a)) => csim(a),
+        Some(Command::Run(a)) => run(a),
         None => opt::run(cli.opt),
     };
     if ok {
@@ -100,6 +121,23 @@ fn compile(a: CompileArgs) -> bool {
 
 fn csim(a: CsimArgs) -> bool {
     match fpgaopt_passes::csim::run_csim(a.dir.as_ref(), a.input.as_ref(), a.output.as_ref()) {
+        Ok(()) => true,
+        Err(d) => {
+            eprint!("{}", d.render(&Default::default()));
+            false
+        }
+    }
+}
+
+fn run(a: RunArgs) -> bool {
+    let opts = fpgaopt_passes::driver::RunOptions {
+        file: a.file.into(),
+        pipeline: a.pass_pipeline,
+        input: a.input.into(),
+        output: a.output.into(),
+        trace: a.trace.map(Into::into),
+    };
+    match fpgaopt_passes::driver::run(&opts) {
         Ok(()) => true,
         Err(d) => {
             eprint!("{}", d.render(&Default::default()));
