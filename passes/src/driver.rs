@@ -19,6 +19,8 @@ pub struct CompileOptions {
     pub io: String,
     /// Per-layer overrides (JSON), if any.
     pub config: Option<String>,
+    /// Initiation interval of pipelined loops (1 = fully parallel).
+    pub reuse_factor: u32,
 }
 
 /// What a compilation did.
@@ -44,7 +46,10 @@ pub fn pipeline_text(o: &CompileOptions) -> String {
     if let Some(c) = &o.config {
         nn_to_qdf.push_str(&format!(" config={}", quote(c)));
     }
-    format!("builtin.module(import-onnx,nn-canonicalize,nn-to-qdf{{{nn_to_qdf}}},qdf-to-hls{{io={}}})", o.io)
+    format!(
+        "builtin.module(import-onnx,nn-canonicalize,nn-to-qdf{{{nn_to_qdf}}},qdf-to-hls{{io={} reuse-factor={}}})",
+        o.io, o.reuse_factor
+    )
 }
 
 /// Compiles an ONNX model into an HLS project directory.
@@ -58,7 +63,9 @@ pub fn compile(o: &CompileOptions) -> DiagResult<CompileReport> {
     let run = PipelineOptions { verify_each: true, ..Default::default() };
     let timings = run_pipeline(&mut m, &pipeline, &run, &mut ctx, &mut |_| {}).map_err(first)?;
     let start = std::time::Instant::now();
-    emit_project(&m, &o.output, &EmitOptions::default())?;
+    // The project is named after the model file (`jet_tagger.onnx` -> `jet_tagger`).
+    let name = o.model.file_stem().map(|s| crate::emit::c_identifier(&s.to_string_lossy()));
+    emit_project(&m, &o.output, &EmitOptions { name, ..Default::default() })?;
     Ok(CompileReport { timings, emit_time: start.elapsed() })
 }
 

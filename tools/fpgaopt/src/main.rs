@@ -59,12 +59,15 @@ struct CompileArgs {
     /// Default fixed-point precision of activations and weights, e.g. 'fixed<16,6>'.
     #[arg(long, default_value = "fixed<16,6>")]
     precision: String,
-    /// I/O style of the generated design.
+    /// I/O style: parallel (unrolled layers, pipelined top) or serial (pipelined loops, dataflow top).
     #[arg(long, default_value = "parallel", value_parser = ["parallel", "serial"])]
     io: String,
     /// Per-layer precision overrides (JSON).
     #[arg(long)]
     config: Option<String>,
+    /// Initiation interval of pipelined loops; 1 is fully parallel.
+    #[arg(long = "reuse-factor", default_value_t = 1)]
+    reuse_factor: u32,
     /// Print pass timings.
     #[arg(long)]
     timing: bool,
@@ -104,6 +107,7 @@ fn compile(a: CompileArgs) -> bool {
         precision: a.precision,
         io: a.io,
         config: a.config,
+        reuse_factor: a.reuse_factor,
     };
     match fpgaopt_passes::driver::compile(&opts) {
         Ok(report) => {
