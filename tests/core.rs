@@ -82,3 +82,57 @@ fn malformed_text_never_panics() {
         assert!(parse_module(text, "m.mlir", &reg).is_err(), "{text}");
     }
 }
+
+mod pass_manager {
+    use fpgaopt_ir::pass::{run_pipeline, Options, PassContext, PassInfo, PassOption, PassRegistry, NamedPipeline, RunOptions};
+    use fpgaopt_ir::{Attribute, Diagnostic, Location, Module, Registry};
+
+    static TAG: PassOption = PassOption { name: "value", help: "the tag", default: "x" };
+
+    fn tag(m: &mut Module, o: &Options, _: &mut PassContext<'_>) -> Result<(), Diagnostic> {
+        let top = m.top();
+        let prev = m.attr(top, "test.tags").and_then(Attribute::as_str).unwrap_or("").to_string();
+        m.set_attr(top, "test.tags", Attribute::str(format!("{prev}{}", o.get(&TAG))));
+        Ok(())
+    }
+
+    fn fail(_: &mut Module, _: &Options, _: &mut PassContext<'_>) -> Result<(), Diagnostic> {
+        Err(Diagnostic::error(Location::Unknown, "failed on purpose"))
+    }
+
+    static TAG_PASS: PassInfo =
+        PassInfo { name: "tag", summary: "appends a tag", description: "", options: std::slice::from_ref(&TAG), run: tag };
+    static FAIL_PASS: PassInfo = PassInfo { name: "fail", summary: "fails", description: "", options: &[], run: fail };
+    static TWICE: NamedPipeline = NamedPipeline { name: "twice", summary: "", pipeline: "builtin.module(tag{value=a},tag{value=b})" };
+
+    fn registry() -> PassRegistry {
+        PassRegistry::new(vec![&TAG_PASS, &FAIL_PASS], vec![&TWICE])
+    }
+
+    fn run(text: &str) -> Result<String, String> {
+        let passes = registry().parse_pipeline(text).map_err(|d| d.message)?;
+        let reg = Registry::new();
+        let mut m = Module::new(Location::Unknown);
+        let mut ctx = PassContext { registry: &reg, input_path: "-", remarks: vec![] };
+        let mut dumps = vec![];
+        let opts = RunOptions { verify_each: true, print_after: vec!["tag".into()], ..Default::default() };
+        run_pipeline(&mut m, &passes, &opts, &mut ctx, &mut |s| dumps.push(s)).map_err(|e| e[0].message.clone())?;
+        assert_eq!(dumps.len(), passes.len());
+        Ok(m.attr(m.top(), "test.tags").and_then(Attribute::as_str).unwrap_or("").to_string())
+    }
+
+    #[test]
+    fn pipelines_run_in_order_with_options_and_named_pipelines_expand() {
+        assert_eq!(run("builtin.module(tag{value=1},twice,tag)").unwrap(), "1abx");
+        assert_eq!(run("tag{value=fixed<16, 6>}").unwrap(), "fixed<16, 6>");
+    }
+
+    #[test]
+    fn bad_pipelines_are_diagnosed() {
+        assert!(run("builtin.module(nope)").unwrap_err().contains("unknown pass or pipeline 'nope'"));
+        assert!(run("builtin.module(tag{colour=red})").unwrap_err().contains("pass 'tag' has no option 'colour'"));
+        assert!(run("builtin.module(tag").unwrap_err().contains("missing ')'"));
+        assert!(run("builtin.module(tag{value=1)").is_err());
+        assert_eq!(run("builtin.module(tag,fail)").unwrap_err(), "failed on purpose");
+    }
+}
