@@ -11,6 +11,7 @@ pub mod opdef;
 pub mod parser;
 pub mod pass;
 pub mod printer;
+pub mod shape;
 pub mod rewrite;
 pub mod types;
 pub mod verifier;

@@ -6,47 +6,9 @@ fn shape(m: &Module, v: fpgaopt_ir::ValueId) -> Vec<i64> {
     m.ty(v).shape().map(<[i64]>::to_vec).unwrap_or_default()
 }
 
-fn fmt(s: &[i64]) -> String {
-    format!("[{}]", s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
-}
+use fpgaopt_ir::shape::fmt_shape as fmt;
 
-/// The numpy broadcast of two shapes, if they are compatible.
-pub fn broadcast_shapes(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
-    let n = a.len().max(b.len());
-    let mut out = vec![0; n];
-    for i in 0..n {
-        let x = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
-        let y = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
-        out[i] = match (x, y) {
-            (x, y) if x == y => x,
-            (1, y) => y,
-            (x, 1) => x,
-            _ => return None,
-        };
-    }
-    Some(out)
-}
-
-/// The shape of a matrix product with numpy semantics (1-D operands promoted and squeezed).
-pub fn matmul_shape(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
-    if a.is_empty() || b.is_empty() {
-        return None;
-    }
-    let (a2, squeeze_a) = if a.len() == 1 { (vec![1, a[0]], true) } else { (a.to_vec(), false) };
-    let (b2, squeeze_b) = if b.len() == 1 { (vec![b[0], 1], true) } else { (b.to_vec(), false) };
-    let (k1, k2) = (a2[a2.len() - 1], b2[b2.len() - 2]);
-    if k1 != k2 {
-        return None;
-    }
-    let mut out = broadcast_shapes(&a2[..a2.len() - 2], &b2[..b2.len() - 2])?;
-    if !squeeze_a {
-        out.push(a2[a2.len() - 2]);
-    }
-    if !squeeze_b {
-        out.push(b2[b2.len() - 1]);
-    }
-    Some(out)
-}
+pub use fpgaopt_ir::shape::{broadcast_shapes, matmul_shape};
 
 pub(crate) fn verify_constant(m: &Module, op: OpId) -> Result<(), String> {
     let c = crate::Constant(op);

@@ -8,43 +8,8 @@ use fpgaopt_ir::{DenseElements, Module, OpId, Type, ValueId};
 
 use crate::fixed::{exact_add_type, exact_mul_type, FixedType, MAX_EXACT_BITS};
 
-/// The numpy broadcast of two shapes, if they are compatible.
-pub fn broadcast_shapes(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
-    let n = a.len().max(b.len());
-    let dim = |s: &[i64], i: usize| if i + s.len() >= n { s[i + s.len() - n] } else { 1 };
-    (0..n)
-        .map(|i| match (dim(a, i), dim(b, i)) {
-            (x, y) if x == y => Some(x),
-            (1, y) => Some(y),
-            (x, 1) => Some(x),
-            _ => None,
-        })
-        .collect()
-}
-
-/// The shape of a numpy `matmul` (1-D operands promoted, then squeezed).
-pub fn matmul_shape(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
-    if a.is_empty() || b.is_empty() {
-        return None;
-    }
-    let a2 = if a.len() == 1 { vec![1, a[0]] } else { a.to_vec() };
-    let b2 = if b.len() == 1 { vec![b[0], 1] } else { b.to_vec() };
-    if a2[a2.len() - 1] != b2[b2.len() - 2] {
-        return None;
-    }
-    let mut out = broadcast_shapes(&a2[..a2.len() - 2], &b2[..b2.len() - 2])?;
-    if a.len() > 1 {
-        out.push(a2[a2.len() - 2]);
-    }
-    if b.len() > 1 {
-        out.push(b2[b2.len() - 1]);
-    }
-    Some(out)
-}
-
-fn fmt(s: &[i64]) -> String {
-    format!("[{}]", s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
-}
+pub use fpgaopt_ir::shape::{broadcast_shapes, matmul_shape};
+use fpgaopt_ir::shape::fmt_shape as fmt;
 
 fn shape(m: &Module, v: ValueId) -> Vec<i64> {
     m.ty(v).shape().map(<[i64]>::to_vec).unwrap_or_default()

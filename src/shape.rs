@@ -1,0 +1,56 @@
+//! Shape rules shared by every tensor dialect: numpy broadcasting and matrix products.
+
+/// The numpy broadcast of two shapes, if they are compatible.
+pub fn broadcast_shapes(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
+    let n = a.len().max(b.len());
+    let dim = |s: &[i64], i: usize| if i + s.len() >= n { s[i + s.len() - n] } else { 1 };
+    (0..n)
+        .map(|i| match (dim(a, i), dim(b, i)) {
+            (x, y) if x == y => Some(x),
+            (1, y) => Some(y),
+            (x, 1) => Some(x),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The shape of a numpy `matmul` (1-D operands promoted, then squeezed).
+pub fn matmul_shape(a: &[i64], b: &[i64]) -> Option<Vec<i64>> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let a2 = if a.len() == 1 { vec![1, a[0]] } else { a.to_vec() };
+    let b2 = if b.len() == 1 { vec![b[0], 1] } else { b.to_vec() };
+    if a2[a2.len() - 1] != b2[b2.len() - 2] {
+        return None;
+    }
+    let mut out = broadcast_shapes(&a2[..a2.len() - 2], &b2[..b2.len() - 2])?;
+    if a.len() > 1 {
+        out.push(a2[a2.len() - 2]);
+    }
+    if b.len() > 1 {
+        out.push(b2[b2.len() - 1]);
+    }
+    Some(out)
+}
+
+/// A shape as `[1, 16]` for diagnostics.
+pub fn fmt_shape(s: &[i64]) -> String {
+    format!("[{}]", s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numpy_rules() {
+        assert_eq!(broadcast_shapes(&[1, 16], &[16]), Some(vec![1, 16]));
+        assert_eq!(broadcast_shapes(&[4, 1], &[1, 3]), Some(vec![4, 3]));
+        assert_eq!(broadcast_shapes(&[2], &[3]), None);
+        assert_eq!(matmul_shape(&[1, 16], &[16, 8]), Some(vec![1, 8]));
+        assert_eq!(matmul_shape(&[16], &[16, 8]), Some(vec![8]));
+        assert_eq!(matmul_shape(&[2, 3, 4], &[4, 5]), Some(vec![2, 3, 5]));
+        assert_eq!(matmul_shape(&[3], &[4]), None);
+    }
+}
