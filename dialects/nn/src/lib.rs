@@ -1,15 +1,18 @@
 //! The `nn` dialect: framework-neutral neural-network layers on float tensors, with ONNX semantics.
 //!
 //! Every op here is pure and shape-typed: result shapes are stated in the IR and checked by the
-//! verifiers. The dialect knows nothing of quantization or hardware.
+//! verifiers. Quantizers are fake quantization (float32 in and out) with the exact semantics of
+//! their source operator ([`quant`]); the dialect knows nothing of fixed-point types or hardware.
 
 pub mod eval;
 mod ops;
+pub mod quant;
 pub mod verify;
 
 pub use verify::{broadcast_shapes, broadcast_type, matmul_shape};
 
 pub use ops::*;
+pub use quant::{BipolarQuant, Qdq, Quant, QuantizeLinear, RoundingMode, Trunc};
 
 use fpgaopt_ir::Dialect;
 
@@ -21,6 +24,9 @@ pub static DIALECT: Dialect = Dialect {
 Values are ranked `f32` tensors. Layer ops follow the ONNX operator of the same meaning; where ONNX has
 several spellings (Gemm, MatMul + Add) the importer canonicalises them to one op (`nn.dense`).
 Broadcasting follows numpy/ONNX rules. Constants are `nn.constant` with a dense attribute.
+Quantizers (`nn.quant`, `nn.bipolar_quant`, `nn.trunc`, `nn.qdq`, `nn.quantize_linear`) are fake
+quantization: float32 in and out, computed step by step exactly as the reference of their source
+operator does (qonnx for QONNX, onnxruntime for ONNX), so the reference interpreter is bit-exact.
 "#,
     ops: ops::all,
     types: &[],

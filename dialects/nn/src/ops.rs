@@ -1,6 +1,6 @@
 //! Op definitions of the `nn` dialect.
 
-use fpgaopt_ir::builtin::{DENSE_ATTR, F64_ATTR, FLOAT_TENSOR, I64_ATTR};
+use fpgaopt_ir::builtin::{BOOL_ATTR, DENSE_ATTR, F64_ATTR, FLOAT_TENSOR, I64_ATTR};
 use fpgaopt_ir::{op, DenseElements, OpDef};
 
 use crate::verify::*;
@@ -14,6 +14,7 @@ pub fn all() -> Vec<&'static OpDef> {
         Add::def(),
         Sub::def(),
         Mul::def(),
+        Div::def(),
         Relu::def(),
         LeakyRelu::def(),
         Sigmoid::def(),
@@ -23,6 +24,11 @@ pub fn all() -> Vec<&'static OpDef> {
         BatchNorm::def(),
         Flatten::def(),
         Reshape::def(),
+        crate::Quant::def(),
+        crate::BipolarQuant::def(),
+        crate::Trunc::def(),
+        crate::Qdq::def(),
+        crate::QuantizeLinear::def(),
     ]
 }
 
@@ -45,11 +51,11 @@ op! {
     /// A fully connected layer.
     pub struct Dense = "nn.dense" {
         summary: "fully connected layer, output = input . weight + bias",
-        description: "`input` is `[..., K]`, `weight` is `[K, N]` (ONNX MatMul layout), `bias` is `[N]`; `output` is `[..., N]`. ONNX Gemm (any alpha, beta, transA, transB) and MatMul followed by Add import as this op.\n\n```mlir\n%y = \"nn.dense\"(%x, %w, %b) : (tensor<1x16xf32>, tensor<16x64xf32>, tensor<64xf32>) -> tensor<1x64xf32>\n```",
+        description: "`input` is `[..., K]`, `weight` is `[K, N]` (ONNX MatMul layout), `bias` is `[N]`; `output` is `[..., N]`. ONNX Gemm (any alpha, beta, transA, transB) and MatMul followed by Add import as this op.\n\nIn float32, each output is a fused multiply-add chain over `k` restarted every 256 products, the block sums added in order, and the bias added last (MatMul + Add in onnxruntime); with `bias_first = true` the bias starts the running total instead (onnxruntime's Gemm; the two differ only when K > 256).\n\n```mlir\n%y = \"nn.dense\"(%x, %w, %b) : (tensor<1x16xf32>, tensor<16x64xf32>, tensor<64xf32>) -> tensor<1x64xf32>\n```",
         operands: [input: FLOAT_TENSOR, weight: FLOAT_TENSOR, bias: FLOAT_TENSOR],
         results: [output: FLOAT_TENSOR],
         attributes: [],
-        optional_attributes: [],
+        optional_attributes: [bias_first: BOOL_ATTR => bool],
         regions: [],
         traits: [Pure],
         verify: Some(verify_dense),
@@ -106,6 +112,21 @@ op! {
     pub struct Mul = "nn.mul" {
         summary: "elementwise product with numpy broadcasting",
         description: "```mlir\n%z = \"nn.mul\"(%x, %s) : (tensor<1x16xf32>, tensor<1xf32>) -> tensor<1x16xf32>\n```",
+        operands: [lhs: FLOAT_TENSOR, rhs: FLOAT_TENSOR],
+        results: [output: FLOAT_TENSOR],
+        attributes: [],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_broadcast),
+    }
+}
+
+op! {
+    /// Elementwise quotient with broadcasting.
+    pub struct Div = "nn.div" {
+        summary: "elementwise quotient with numpy broadcasting",
+        description: "IEEE float32 division, as onnxruntime's Div. ONNX Div by a constant power of two imports as `nn.mul` by its exact reciprocal; any other Div is this op (a reciprocal multiply would round differently).\n\n```mlir\n%z = \"nn.div\"(%x, %d) : (tensor<1x10xf32>, tensor<1xf32>) -> tensor<1x10xf32>\n```",
         operands: [lhs: FLOAT_TENSOR, rhs: FLOAT_TENSOR],
         results: [output: FLOAT_TENSOR],
         attributes: [],
