@@ -42,6 +42,13 @@ irdl.dialect @nn {
       %c2 = irdl.base "!builtin.tensor"
       irdl.results(output: %c2)
   }
+  irdl.operation @div {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.operands(lhs: %c0, rhs: %c1)
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c2)
+  }
   irdl.operation @relu {
       %c0 = irdl.base "!builtin.tensor"
       irdl.operands(input: %c0)
@@ -107,5 +114,62 @@ irdl.dialect @nn {
       irdl.operands(input: %c0)
       %c1 = irdl.base "!builtin.tensor"
       irdl.results(output: %c1)
+  }
+  irdl.operation @quant {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, scale: %c1, zero_point: %c2)
+      %c3 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c3)
+      %c4 = irdl.base "#builtin.integer"
+      %c5 = irdl.base "#builtin.integer"
+      %c6 = irdl.base "#builtin.integer"
+      %c7 = irdl.base "#builtin.string"
+      irdl.attributes {"bit_width" = %c4, "signed" = %c5, "narrow" = %c6, "rounding_mode" = %c7}
+  }
+  irdl.operation @bipolar_quant {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, scale: %c1)
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c2)
+  }
+  irdl.operation @trunc {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      %c3 = irdl.base "!builtin.tensor"
+      %c4 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, scale: %c1, zero_point: %c2, output_scale: %c3, output_zero_point: %c4)
+      %c5 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c5)
+      %c6 = irdl.base "#builtin.integer"
+      %c7 = irdl.base "#builtin.integer"
+      %c8 = irdl.base "#builtin.integer"
+      %c9 = irdl.base "#builtin.string"
+      irdl.attributes {"shift" = %c6, "signed" = %c7, "narrow" = %c8, "rounding_mode" = %c9}
+  }
+  irdl.operation @qdq {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, scale: %c1, zero_point: %c2)
+      %c3 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c3)
+      %c4 = irdl.base "#builtin.integer"
+      %c5 = irdl.base "#builtin.integer"
+      irdl.attributes {"bit_width" = %c4, "signed" = %c5}
+  }
+  irdl.operation @quantize_linear {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, scale: %c1, zero_point: %c2)
+      %c3 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c3)
+      %c4 = irdl.base "#builtin.integer"
+      %c5 = irdl.base "#builtin.integer"
+      irdl.attributes {"bit_width" = %c4, "signed" = %c5}
   }
 }

@@ -14,21 +14,32 @@
 // CHECK: typedef ap_ufixed<8, 3, AP_RND, AP_SAT> ufixed_8_3_rnd_sat_t;
 // CHECK-NOT: typedef
 
-// Roms print their exact values (mantissa * 2^-F), one row per line.
+// Roms print their exact values (mantissa * 2^-F), one row per line. Each is defined in its own
+// header, declared extern in weights.h (what the layers include) and compiled in weights.cpp, a
+// translation unit of its own.
 // CHECK-LABEL: // ===== firmware/weights/fc1_b.h =====
-// CHECK: static const fixed_16_6_t fc1_b[3] = {0.015625, -0.03125, 0.0048828125};
+// CHECK: #include "../weights.h"
+// CHECK: const fixed_16_6_t fc1_b[3] = {0.015625, -0.03125, 0.0048828125};
 // CHECK-LABEL: // ===== firmware/weights/fc1_w.h =====
-// CHECK: static const fixed_4_1_t fc1_w[4][3] = {
+// CHECK: const fixed_4_1_t fc1_w[4][3] = {
 // CHECK-NEXT:   {0.125, -0.25, 0.375},
 // CHECK-NEXT:   {0.5, -0.625, 0.75},
 // CHECK-NEXT:   {0.875, -1, 0},
 // CHECK-NEXT:   {-0.125, 0.25, -0.375}
 // CHECK-NEXT: };
+// CHECK-LABEL: // ===== firmware/weights.h =====
+// CHECK: #include "defines.h"
+// CHECK: extern const fixed_16_6_t fc1_b[3];
+// CHECK-NEXT: extern const fixed_4_1_t fc1_w[4][3];
+// CHECK-LABEL: // ===== firmware/weights.cpp =====
+// CHECK-NEXT: // Constant arrays of model
+// CHECK-NEXT: #include "weights/fc1_b.h"
+// CHECK-NEXT: #include "weights/fc1_w.h"
 
 // Layer functions, callees first; the hls.layer attribute becomes the comment.
 // CHECK-LABEL: // ===== firmware/layers.h =====
-// CHECK: #include "weights/fc1_b.h"
-// CHECK: #include "weights/fc1_w.h"
+// CHECK: #include "defines.h"
+// CHECK-NEXT: #include "weights.h"
 // CHECK: // x_quant: quantize, float -> ap_fixed<8, 3, AP_RND, AP_SAT>
 // CHECK-NEXT: void quantize_x(const float x[1][4], fixed_8_3_rnd_sat_t y[1][4]) {
 // CHECK-NEXT: #pragma HLS INLINE
@@ -89,6 +100,7 @@
 // CHECK: open_project -reset model_prj
 // CHECK-NEXT: set_top model
 // CHECK-NEXT: add_files $here/firmware/model.cpp -cflags "-std=c++14"
+// CHECK-NEXT: add_files $here/firmware/weights.cpp -cflags "-std=c++14"
 // CHECK-NEXT: add_files -tb $here/model_test.cpp -cflags "-std=c++14"
 // CHECK: set_part {xcu250-figd2104-2L-e}
 // CHECK-NEXT: create_clock -period 5 -name default
@@ -104,6 +116,11 @@
 // CHECK: "op": "dense",
 // CHECK: "weight_type": "ap_fixed<4, 1>"
 // CHECK: "project": "model",
+// CHECK-NEXT: "sources": [
+// CHECK-NEXT:   "firmware/model.cpp",
+// CHECK-NEXT:   "firmware/weights.cpp"
+// CHECK-NEXT: ],
+// CHECK-NEXT: "testbench": "model_test.cpp",
 module {
   func.func @quantize_x(%x: !hls.array<[1, 4], f32>, %y: !hls.array<[1, 4], !hls.fixed<8, 3, true, "RND", "SAT">>) attributes {hls.inline, hls.layer = {name = "x_quant", op = "quantize", input_type = f32, output_type = !hls.fixed<8, 3, true, "RND", "SAT">, input_shape = [1, 4], output_shape = [1, 4]}} {
     %c0 = arith.constant 0 : index

@@ -123,7 +123,7 @@ pub fn run(o: &self::RunOptions) -> DiagResult<()> {
     Ok(())
 }
 
-fn first(mut errs: Vec<Diagnostic>) -> Diagnostic {
+pub(crate) fn first(mut errs: Vec<Diagnostic>) -> Diagnostic {
     if errs.is_empty() {
         return Diagnostic::error(Location::Unknown, "compilation failed");
     }

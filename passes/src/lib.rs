@@ -18,6 +18,7 @@ pub mod import_onnx;
 pub mod nn_canonicalize;
 pub mod nn_to_qdf;
 pub mod qdf_to_hls;
+pub mod sweep;
 
 /// Every dialect fpgaopt defines, plus the upstream ops the core knows.
 pub fn dialects() -> Registry {

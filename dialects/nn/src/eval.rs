@@ -4,14 +4,19 @@
 //! ([`run_function`]) use it. Arithmetic is float32 throughout, in the order onnxruntime's CPU
 //! kernels use where the order changes the bits (measured against onnxruntime 1.32 with graph
 //! optimisations off, on an x86-64 machine with FMA):
-//! - `dense`/`matmul`: each output is a fused multiply-add chain over `k` in order, restarted every
-//!   256 values of `k` (MLAS's K blocking), the blocks summed in order; then `+ bias`. This is
-//!   bit-exact with MatMul and MatMul + Add, and with Gemm when K <= 256 (Gemm with more adds the
-//!   bias first);
+//! - `dense`/`matmul`: the summation order of the MLAS kernel onnxruntime runs, chosen by the
+//!   dense op's `order` (see [`DenseOrder`]): by default each output is a fused multiply-add chain
+//!   over `k` in order, restarted every 256 values of `k` (MLAS's K blocking for prepacked
+//!   weights), the blocks summed in order, then `+ bias` (MatMul + Add); with `bias_first` the bias
+//!   starts the running total (Gemm). Weights onnxruntime computes at run time (qonnx's node-by-node
+//!   execution, DequantizeLinear outputs) go through MLAS's M = 1 kernels instead;
 //! - `batch_norm`: `s = scale * (1 / sqrt(var + eps))`, `t = bias - mean * s`, `y = x * s + t`,
 //!   onnxruntime's fused form (bit-exact; the textbook `(x - mean) / sqrt(var + eps) * scale + bias`
 //!   differs in about half the outputs);
 //! - `softmax`: `e = exp(x - max)`, summed in order, then `e * (1 / sum)` like MLAS.
+//!
+//! - quantizers: see [`quant`] (qonnx's numpy steps for QONNX ops, onnxruntime's kernels for ONNX
+//!   QuantizeLinear/DequantizeLinear).
 //!
 //! `exp`, `sigmoid` and `tanh` use Rust's libm; onnxruntime's vectorised approximations differ from
 //! them by one or two ulp.
@@ -19,10 +24,14 @@
 use fpgaopt_ir::builtin::{FuncOp, ReturnOp};
 use fpgaopt_ir::{DenseElements, Module, OpId, Type, ValueId};
 
+use crate::quant::RoundingMode;
 use crate::verify::{broadcast_shapes, matmul_shape};
 
-/// MLAS's K block: partial sums restart every this many products.
-const K_BLOCK: usize = 256;
+mod gemm;
+mod quant;
+use gemm::dot;
+pub use gemm::{dense, dense_with, DenseOrder};
+pub use quant::{bipolar_quant, dequantize_linear, qdq, quant, quantize_linear, trunc, QuantParams, TruncParams};
 
 /// A dense f32 tensor in row-major order.
 #[derive(Clone, PartialEq, Debug)]
@@ -158,22 +167,9 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor, String> {
     broadcast_binary(a, b, |x, y| x * y)
 }
 
-/// `a / b` with broadcasting (ONNX Div; folded at import only).
+/// `a / b` with broadcasting (ONNX Div, IEEE float32).
 pub fn div(a: &Tensor, b: &Tensor) -> Result<Tensor, String> {
     broadcast_binary(a, b, |x, y| x / y)
-}
-
-/// The dot product of `k` pairs read by `lhs(i)`, `rhs(i)`, in MLAS's order.
-fn dot(k: usize, lhs: impl Fn(usize) -> f32, rhs: impl Fn(usize) -> f32) -> f32 {
-    let mut total = 0.0f32;
-    for start in (0..k).step_by(K_BLOCK) {
-        let mut acc = 0.0f32;
-        for i in start..(start + K_BLOCK).min(k) {
-            acc = lhs(i).mul_add(rhs(i), acc);
-        }
-        total = if start == 0 { acc } else { acc + total };
-    }
-    total
 }
 
 /// ONNX MatMul with numpy semantics (1-D operands promoted, batch dimensions broadcast).
@@ -202,27 +198,6 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Result<Tensor, String> {
         }
     }
     Tensor::new(out, data)
-}
-
-/// `input . weight + bias` with `weight` `[K, N]` and `bias` `[N]`.
-pub fn dense(x: &Tensor, w: &Tensor, b: &Tensor) -> Result<Tensor, String> {
-    let (k, n) = match w.shape[..] {
-        [k, n] => (k as usize, n as usize),
-        _ => return Err(format!("weight must be 2-D, got {:?}", w.shape)),
-    };
-    if x.shape.last().map(|&d| d as usize) != Some(k) || b.shape != [n as i64] {
-        return Err(format!("dense shapes {:?} . {:?} + {:?} do not fit", x.shape, w.shape, b.shape));
-    }
-    let rows = x.len() / k.max(1);
-    let mut data = Vec::with_capacity(rows * n);
-    for r in 0..rows {
-        for c in 0..n {
-            data.push(dot(k, |i| x.data[r * k + i], |i| w.data[i * n + c]) + b.data[c]);
-        }
-    }
-    let mut shape = x.shape.clone();
-    *shape.last_mut().expect("checked above") = n as i64;
-    Tensor::new(shape, data)
 }
 
 /// `max(x, 0)`.
@@ -331,17 +306,28 @@ pub fn eval_op(m: &Module, op: OpId, inputs: &[Tensor]) -> Result<Tensor, String
     let arg = |i: usize| inputs.get(i).ok_or_else(|| format!("'{}' needs operand #{i}", data.name()));
     let f64_attr = |name: &str| data.attr(name).and_then(|a| a.as_float());
     let int_attr = |name: &str| data.attr(name).and_then(|a| a.as_int()).ok_or(format!("missing attribute '{name}'"));
+    let bool_attr = |name: &str| data.attr(name).and_then(|a| a.as_bool()).ok_or(format!("missing attribute '{name}'"));
+    let rounding = || {
+        let s = data.attr("rounding_mode").and_then(|a| a.as_str()).unwrap_or("");
+        RoundingMode::parse(s).ok_or(format!("unknown rounding mode '{s}'"))
+    };
     let out_shape = || m.ty(m.result(op, 0)).shape().map(<[i64]>::to_vec).ok_or("result is not a tensor".to_string());
     match data.name() {
         "nn.constant" => {
             let d = data.attr("value").and_then(|a| a.as_dense()).ok_or("nn.constant without a dense value")?;
             Ok(Tensor::from_dense(d))
         }
-        "nn.dense" => dense(arg(0)?, arg(1)?, arg(2)?),
+        "nn.dense" => {
+            let bias_first = data.attr("bias_first").and_then(|a| a.as_bool()).unwrap_or(false);
+            let order = data.attr("order").and_then(|a| a.as_str()).unwrap_or(DenseOrder::Packed.name());
+            let order = DenseOrder::parse(order).ok_or(format!("unknown summation order '{order}'"))?;
+            dense_with(arg(0)?, arg(1)?, arg(2)?, order, bias_first)
+        }
         "nn.matmul" => matmul(arg(0)?, arg(1)?),
         "nn.add" => add(arg(0)?, arg(1)?),
         "nn.sub" => sub(arg(0)?, arg(1)?),
         "nn.mul" => mul(arg(0)?, arg(1)?),
+        "nn.div" => div(arg(0)?, arg(1)?),
         "nn.relu" => Ok(relu(arg(0)?)),
         "nn.leaky_relu" => Ok(leaky_relu(arg(0)?, f64_attr("alpha").ok_or("missing attribute 'alpha'")? as f32)),
         "nn.sigmoid" => Ok(sigmoid(arg(0)?)),
@@ -354,6 +340,30 @@ pub fn eval_op(m: &Module, op: OpId, inputs: &[Tensor]) -> Result<Tensor, String
         }
         "nn.flatten" => flatten(arg(0)?, usize::try_from(int_attr("axis")?).map_err(|e| e.to_string())?),
         "nn.reshape" => arg(0)?.reshaped(&out_shape()?),
+        "nn.quant" => {
+            let p = QuantParams {
+                bit_width: int_attr("bit_width")?,
+                signed: bool_attr("signed")?,
+                narrow: bool_attr("narrow")?,
+                rounding: rounding()?,
+            };
+            quant(arg(0)?, arg(1)?, arg(2)?, p)
+        }
+        "nn.bipolar_quant" => bipolar_quant(arg(0)?, arg(1)?),
+        "nn.trunc" => {
+            let p = TruncParams {
+                shift: int_attr("shift")?,
+                output_bit_width: data.attr("output_bit_width").and_then(|a| a.as_int()),
+                signed: bool_attr("signed")?,
+                narrow: bool_attr("narrow")?,
+                rounding: rounding()?,
+            };
+            trunc(arg(0)?, arg(1)?, arg(2)?, arg(3)?, arg(4)?, p)
+        }
+        "nn.qdq" => qdq(arg(0)?, arg(1)?, arg(2)?, int_attr("bit_width")?, bool_attr("signed")?),
+        "nn.quantize_linear" => {
+            quantize_linear(arg(0)?, arg(1)?, arg(2)?, int_attr("bit_width")?, bool_attr("signed")?)
+        }
         other => Err(format!("no evaluator for '{other}'")),
     }
 }
@@ -391,4 +401,11 @@ pub fn run_function(m: &Module, func: OpId, inputs: &[Tensor]) -> Result<Vec<Ten
         env.insert(m.result(op, 0), t);
     }
     Err("function body has no func.return".into())
+}
+
+/// Runs `@main` of `m` on f32 inputs (the shapes of its arguments): the reference interpreter
+/// behind `fpgaopt run` at the nn level.
+pub fn run_main(m: &Module, inputs: &[Tensor]) -> Result<Vec<Tensor>, String> {
+    let main = m.lookup_symbol("main").ok_or("the module has no func.func @main")?;
+    run_function(m, main, inputs)
 }

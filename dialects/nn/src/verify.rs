@@ -36,6 +36,11 @@ pub(crate) fn verify_dense(m: &Module, op: OpId) -> Result<(), String> {
     if y != expect {
         return Err(format!("result shape {} should be {}", fmt(&y), fmt(&expect)));
     }
+    if let Some(o) = d.order(m) {
+        if crate::eval::DenseOrder::parse(o).is_none() {
+            return Err(format!("order '{o}' is not one of mlas_packed, mlas_m1, mlas_m1_transposed"));
+        }
+    }
     Ok(())
 }
 

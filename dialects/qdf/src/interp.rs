@@ -8,6 +8,8 @@ use fpgaopt_ir::builtin::{FuncOp, ReturnOp};
 use fpgaopt_ir::{DenseElements, Module, OpId, ValueId};
 
 use crate::fixed::FixedType;
+use crate::semantics::float::{self as fsem, DenseOrder, FQuant, QuantRounding};
+use crate::semantics::requant::{self as rsem, Requant, Thresholds};
 use crate::semantics::{self as sem, Table, Tensor};
 
 /// A value during interpretation: a float tensor (function inputs/outputs) or a fixed one.
@@ -24,6 +26,96 @@ impl Value {
             Value::Float { .. } => Err("expected a fixed-point tensor, got a float one".into()),
         }
     }
+}
+
+impl Value {
+    fn float(&self) -> Result<(&[i64], &[f32]), String> {
+        match self {
+            Value::Float { shape, data } => Ok((shape, data)),
+            Value::Fixed(_) => Err("expected a float tensor, got a fixed-point one".into()),
+        }
+    }
+}
+
+/// The (shape, f32 values) of an optional f32 dense attribute.
+fn f32_param(m: &Module, op: OpId, name: &str) -> Option<(Vec<i64>, Vec<f32>)> {
+    let d = m.attr(op, name)?.as_dense()?;
+    Some((d.ty.shape().unwrap_or(&[]).to_vec(), d.to_f32_vec()))
+}
+
+fn dense_ints(m: &Module, op: OpId, name: &str) -> Result<Vec<i128>, String> {
+    let d = m.attr(op, name).and_then(|a| a.as_dense()).ok_or(format!("missing dense attribute '{name}'"))?;
+    Ok(mantissas(d))
+}
+
+/// Evaluates the float32 ops, `qdf.fquant`, `qdf.threshold` and `qdf.requant`; `None` for others.
+fn eval_quant_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value, String>> {
+    let name = m.op(op).name();
+    let res_ty = m.ty(m.result(op, 0));
+    let shape = res_ty.shape().map(<[i64]>::to_vec).unwrap_or_default();
+    let f = |i: usize| inputs.get(i).ok_or_else(|| format!("'{name}' needs operand #{i}")).and_then(Value::float);
+    let out = || FixedType::of_tensor(res_ty).ok_or(format!("'{name}' result is not a fixed tensor"));
+    let float = |(shape, data): (Vec<i64>, Vec<f32>)| Value::Float { shape, data };
+    let binary = |g: fn(f32, f32) -> f32| -> Result<Value, String> {
+        let ((sa, a), (sb, b)) = (f(0)?, f(1)?);
+        Ok(float(fsem::binary(sa, a, sb, b, g)))
+    };
+    let r = match name {
+        "qdf.fconstant" => m
+            .attr(op, "value")
+            .and_then(|a| a.as_dense())
+            .map(|d| Value::Float { shape: shape.clone(), data: d.to_f32_vec() })
+            .ok_or_else(|| "qdf.fconstant without value".to_string()),
+        "qdf.fadd" => binary(|a, b| a + b),
+        "qdf.fsub" => binary(|a, b| a - b),
+        "qdf.fmul" => binary(|a, b| a * b),
+        "qdf.fdiv" => binary(|a, b| a / b),
+        "qdf.frelu" => f(0).map(|(s, x)| Value::Float { shape: s.to_vec(), data: fsem::relu(x) }),
+        "qdf.fdense" => (|| {
+            let ((_, x), (ws, w), (_, b)) = (f(0)?, f(1)?, f(2)?);
+            let order = m.attr(op, "order").and_then(|a| a.as_str()).and_then(DenseOrder::parse).ok_or("bad order")?;
+            let bias_first = m.attr(op, "bias_first").and_then(|a| a.as_bool()).unwrap_or(false);
+            let data = fsem::dense(x, w, b, ws[0] as usize, ws[1] as usize, order, bias_first);
+            Ok(Value::Float { shape: shape.clone(), data })
+        })(),
+        "qdf.fsoftmax" => (|| {
+            let (s, x) = f(0)?;
+            Ok(Value::Float { shape: s.to_vec(), data: fsem::softmax(s, x, int_attr(m, op, "axis")? as usize) })
+        })(),
+        "qdf.fquant" => (|| {
+            let (s, x) = f(0)?;
+            let rounding = m.attr(op, "rounding").and_then(|a| a.as_str()).and_then(QuantRounding::parse).ok_or("bad rounding")?;
+            let bound = |n: &str| m.attr(op, n).and_then(|a| a.as_float()).map(|v| v as f32);
+            let q = FQuant {
+                scale: f32_param(m, op, "scale"),
+                zero_point: f32_param(m, op, "zero_point"),
+                rounding,
+                min: bound("min"),
+                max: bound("max"),
+            };
+            Ok(Value::Fixed(fsem::fquant(s, x, &q, out()?)))
+        })(),
+        "qdf.threshold" => (|| {
+            let x = inputs.first().ok_or("qdf.threshold needs an operand")?.fixed()?;
+            let d = m.attr(op, "thresholds").and_then(|a| a.as_dense()).ok_or("missing thresholds")?;
+            let l = d.ty.shape().and_then(|s| s.get(1).copied()).unwrap_or(1) as usize;
+            let rows = mantissas(d).chunks(l.max(1)).map(<[i128]>::to_vec).collect();
+            let t = Thresholds { rows, base: dense_ints(m, op, "base")?, step: dense_ints(m, op, "step")? };
+            Ok(Value::Fixed(rsem::threshold(x, &t, out()?)))
+        })(),
+        "qdf.requant" => (|| {
+            let x = inputs.first().ok_or("qdf.requant needs an operand")?.fixed()?;
+            let b = |n: &str| m.attr(op, n).and_then(|a| a.as_int()).map(i128::from);
+            let q = Requant { multiplier: dense_ints(m, op, "multiplier")?, shift: int_attr(m, op, "shift")?, min: b("min"), max: b("max") };
+            Ok(Value::Fixed(rsem::requant(x, &q, out()?)))
+        })(),
+        "qdf.reshape" => match inputs.first() {
+            Some(Value::Float { data, .. }) => Ok(Value::Float { shape: shape.clone(), data: data.clone() }),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(r)
 }
 
 fn type_attr(m: &Module, op: OpId, name: &str) -> Result<FixedType, String> {
@@ -50,6 +142,9 @@ fn table(m: &Module, op: OpId, samples: &str, ty: &str) -> Result<Table, String>
 
 /// Evaluates one verified `qdf` op on its operand values.
 pub fn eval_op(m: &Module, op: OpId, inputs: &[Value]) -> Result<Value, String> {
+    if let Some(r) = eval_quant_op(m, op, inputs) {
+        return r;
+    }
     let name = m.op(op).name();
     let arg = |i: usize| inputs.get(i).ok_or_else(|| format!("'{name}' needs operand #{i}")).and_then(Value::fixed);
     let res_ty = m.ty(m.result(op, 0));

@@ -7,11 +7,16 @@
 pub mod fixed;
 pub mod interp;
 mod ops;
+mod ops_float;
+mod ops_requant;
 pub mod semantics;
 pub mod verify;
+mod verify_float;
 
 pub use fixed::{FixedType, Overflow, Rounding};
 pub use ops::*;
+pub use ops_float::*;
+pub use ops_requant::*;
 pub use verify::{broadcast_shapes, matmul_shape};
 
 use fpgaopt_ir::builtin::{BOOL_ATTR, I64_ATTR, STRING_ATTR};
@@ -52,7 +57,10 @@ rounding mode, then its overflow mode (`convert<T>`, as `ap_fixed` assignment do
 terms (`qdf.dense`, `qdf.matmul`, `qdf.softmax`) carry their accumulator type explicitly and convert into
 it after every step, like `acc += x * w` in C++. Constants and tables store integer mantissas.
 Sigmoid and tanh are `qdf.table` (piecewise linear, exact integer interpolation); softmax uses an exp
-table and an exact truncating division. See `docs/design/qdf.md`.
+table and an exact truncating division. Quantized models add float32 ops (`qdf.fadd` ... `qdf.fdense`,
+IEEE binary32 in the reference's order, for the parts their reference computes in float), `qdf.fquant`
+(QONNX/ONNX quantizers from float32), `qdf.threshold` and `qdf.requant` (integer requantization).
+See `docs/design/qdf.md` and `docs/design/quantization.md`.
 "#,
     ops: ops::all,
     types: &[&FIXED],

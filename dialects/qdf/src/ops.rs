@@ -15,6 +15,13 @@ pub static FIXED_TENSOR: TypeConstraint = TypeConstraint {
     irdl: Irdl::Base("!builtin.tensor"),
 };
 
+/// A ranked tensor of `!qdf.fixed` or `f32` (ops that move data without computing on it).
+pub static VALUE_TENSOR: TypeConstraint = TypeConstraint {
+    summary: "tensor of !qdf.fixed or f32",
+    check: |t| FixedType::of_tensor(t).is_some() || (t.as_tensor().is_some() && t.element() == Some(&Type::F32)),
+    irdl: Irdl::Base("!builtin.tensor"),
+};
+
 /// A type attribute holding a `!qdf.fixed` type.
 pub static FIXED_TYPE_ATTR: AttrConstraint = AttrConstraint {
     summary: "!qdf.fixed type",
@@ -47,6 +54,17 @@ pub fn all() -> Vec<&'static OpDef> {
         Table::def(),
         Softmax::def(),
         Reshape::def(),
+        crate::FConstant::def(),
+        crate::FAdd::def(),
+        crate::FSub::def(),
+        crate::FMul::def(),
+        crate::FDiv::def(),
+        crate::FRelu::def(),
+        crate::FDense::def(),
+        crate::FSoftmax::def(),
+        crate::FQuant::def(),
+        crate::Threshold::def(),
+        crate::Requant::def(),
     ]
 }
 
@@ -360,13 +378,13 @@ op! {
     /// Reinterpret the shape.
     pub struct Reshape = "qdf.reshape" {
         summary: "same elements in row-major order, new shape given by the result type",
-        description: r#"Element types must be equal; no value changes.
+        description: r#"Element types must be equal (fixed-point or f32); no value changes.
 
 ```mlir
 %y = "qdf.reshape"(%x) : (tensor<1x4x4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x16x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
 ```"#,
-        operands: [input: FIXED_TENSOR],
-        results: [output: FIXED_TENSOR],
+        operands: [input: VALUE_TENSOR],
+        results: [output: VALUE_TENSOR],
         attributes: [],
         optional_attributes: [],
         regions: [],

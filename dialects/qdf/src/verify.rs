@@ -11,12 +11,12 @@ use crate::fixed::{exact_add_type, exact_mul_type, FixedType, MAX_EXACT_BITS};
 pub use fpgaopt_ir::shape::{broadcast_shapes, matmul_shape};
 use fpgaopt_ir::shape::fmt_shape as fmt;
 
-fn shape(m: &Module, v: ValueId) -> Vec<i64> {
+pub(crate) fn shape(m: &Module, v: ValueId) -> Vec<i64> {
     m.ty(v).shape().map(<[i64]>::to_vec).unwrap_or_default()
 }
 
 /// The fixed element type of a tensor value, checked to have i64 mantissas.
-fn elem(m: &Module, v: ValueId) -> Result<FixedType, String> {
+pub(crate) fn elem(m: &Module, v: ValueId) -> Result<FixedType, String> {
     let t = FixedType::of_tensor(m.ty(v)).ok_or_else(|| format!("expected a tensor of !qdf.fixed, got {}", m.ty(v)))?;
     value_type(&t)?;
     Ok(t)
@@ -39,7 +39,7 @@ fn type_attr(m: &Module, op: OpId, name: &str) -> Result<FixedType, String> {
 }
 
 /// An exact intermediate of this type must fit the reference arithmetic.
-fn exact(t: &FixedType, what: &str) -> Result<(), String> {
+pub(crate) fn exact(t: &FixedType, what: &str) -> Result<(), String> {
     if t.signed_bits() > MAX_EXACT_BITS {
         return Err(format!("{what} needs {} bits, more than the {MAX_EXACT_BITS} the exact semantics support", t.signed_bits()));
     }
@@ -86,7 +86,7 @@ pub(crate) fn verify_dequantize(m: &Module, op: OpId) -> Result<(), String> {
     same_shape(m, x, y)
 }
 
-fn same_shape(m: &Module, x: ValueId, y: ValueId) -> Result<(), String> {
+pub(crate) fn same_shape(m: &Module, x: ValueId, y: ValueId) -> Result<(), String> {
     let (a, b) = (shape(m, x), shape(m, y));
     if a != b {
         return Err(format!("result shape {} must equal input shape {}", fmt(&b), fmt(&a)));

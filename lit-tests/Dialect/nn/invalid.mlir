@@ -199,3 +199,19 @@ func.func @reshape_element_count(%x: tensor<2x3xf32>) -> tensor<5xf32> {
   %y = "nn.reshape"(%x) : (tensor<2x3xf32>) -> tensor<5xf32>
   func.return %y : tensor<5xf32>
 }
+
+// -----
+
+func.func @div_shapes(%x: tensor<2x3xf32>, %d: tensor<2xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'nn.div' op operand shapes [2, 3] and [2] do not broadcast}}
+  %y = "nn.div"(%x, %d) : (tensor<2x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  func.return %y : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @dense_unknown_order(%x: tensor<1x2xf32>, %w: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<1x3xf32> {
+  // expected-error @+1 {{'nn.dense' op order 'blas' is not one of mlas_packed, mlas_m1, mlas_m1_transposed}}
+  %y = "nn.dense"(%x, %w, %b) {order = "blas"} : (tensor<1x2xf32>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<1x3xf32>
+  func.return %y : tensor<1x3xf32>
+}

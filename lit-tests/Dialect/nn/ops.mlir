@@ -148,3 +148,22 @@ func.func @flatten_and_reshape(%x: tensor<1x2x3x4xf32>) -> tensor<24xf32> {
   %r = "nn.reshape"(%f) : (tensor<2x12xf32>) -> tensor<24xf32>
   func.return %r : tensor<24xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @div_broadcasts
+// CHECK: "nn.div"(%{{.+}}, %{{.+}}) : (tensor<1x10xf32>, tensor<1xf32>) -> tensor<1x10xf32>
+func.func @div_broadcasts(%x: tensor<1x10xf32>, %d: tensor<1xf32>) -> tensor<1x10xf32> {
+  %y = "nn.div"(%x, %d) : (tensor<1x10xf32>, tensor<1xf32>) -> tensor<1x10xf32>
+  func.return %y : tensor<1x10xf32>
+}
+
+// -----
+
+// The summation order of a dense (onnxruntime's kernel) is an optional attribute.
+// CHECK-LABEL: func.func @dense_summation_order
+// CHECK: "nn.dense"(%{{.+}}, %{{.+}}, %{{.+}}) {bias_first = true, order = "mlas_m1_transposed"}
+func.func @dense_summation_order(%x: tensor<1x2xf32>, %w: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<1x3xf32> {
+  %y = "nn.dense"(%x, %w, %b) {bias_first = true, order = "mlas_m1_transposed"} : (tensor<1x2xf32>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<1x3xf32>
+  func.return %y : tensor<1x3xf32>
+}

@@ -122,6 +122,14 @@ pub(crate) fn decode_tensor(t: &TensorProto) -> Result<Const, String> {
         Some(DataType::UINT16) if !raw.is_empty() => {
             Data::I64(le_chunks::<2>(raw).map(|b| u16::from_le_bytes(b) as i64).collect())
         }
+        // Two 4-bit values per byte, low nibble first (raw_data, or one byte per int32_data entry).
+        Some(kind @ (DataType::INT4 | DataType::UINT4)) => {
+            let bytes: Vec<u8> =
+                if raw.is_empty() { t.int32_data.iter().map(|&v| v as u8).collect() } else { raw.to_vec() };
+            let signed = kind == DataType::INT4;
+            let nibble = |b: u8| if signed { ((b << 4) as i8 >> 4) as i64 } else { (b & 0xf) as i64 };
+            Data::I64(bytes.iter().flat_map(|&b| [nibble(b), nibble(b >> 4)]).take(n).collect())
+        }
         // int32_data holds every integer type narrower than 64 bits, and booleans.
         Some(
             DataType::INT32 | DataType::INT8 | DataType::UINT8 | DataType::BOOL | DataType::INT16 | DataType::UINT16,

@@ -84,6 +84,22 @@ pub(crate) struct Importer<'m> {
     pub uses: HashMap<String, usize>,
     /// `nn.dense` ops built from a MatMul with a zero bias an Add may still fill: result -> op.
     pub open_bias: HashMap<ValueId, OpId>,
+    /// The ONNX element type of every name whose type is known (initializers, Constant, Cast,
+    /// quantizer outputs): zero points decide integer types, scales decide numpy's precision.
+    pub dtypes: HashMap<String, i32>,
+    /// Names onnxruntime holds as initializers (graph initializers and Constant outputs): a
+    /// weight that is one is prepacked, which decides the summation order of `nn.dense`.
+    pub initializers: std::collections::HashSet<String>,
+    /// The model holds QONNX quantizers, so its reference is qonnx's node-by-node execution.
+    pub qonnx_model: bool,
+    /// Opset versions of the non-default domains (QONNX Trunc has two versions).
+    pub domain_versions: HashMap<String, i64>,
+    /// IR values holding integer codes (f32 integers in `[min, max]`), from QuantizeLinear,
+    /// QLinearMatMul and MatMulInteger.
+    pub int_ranges: HashMap<ValueId, (i64, i64)>,
+    /// The `nn.quantize_linear` behind an integer value, so a matching DequantizeLinear becomes one
+    /// `nn.qdq` of the float input.
+    pub quantized: HashMap<ValueId, super::qdq::Quantized>,
 }
 
 /// Imports the graph of `model` into the empty module `m`.
@@ -92,7 +108,9 @@ pub(crate) fn import(m: &mut Module, model: &ModelProto, opset: i64, file: &str)
         model.graph.as_ref().ok_or_else(|| Diagnostic::error(Location::file(file, 0, 0), "the model has no graph"))?;
     let at_file = || Location::file(file, 0, 0);
     let mut values = HashMap::new();
+    let mut dtypes = HashMap::new();
     for init in &g.initializer {
+        dtypes.insert(init.name.clone(), init.data_type);
         let c = decode_tensor(init)
             .map_err(|e| Diagnostic::error(at_file(), format!("initializer '{}': {e}", init.name)))?;
         values.insert(init.name.clone(), Val::Const(c));
@@ -126,6 +144,23 @@ pub(crate) fn import(m: &mut Module, model: &ModelProto, opset: i64, file: &str)
         materialized: HashMap::new(),
         uses,
         open_bias: HashMap::new(),
+        dtypes,
+        // qonnx's execute_onnx (the reference of QONNX models) feeds every weight to onnxruntime
+        // as a run-time input: none is prepacked.
+        qonnx_model: g.node.iter().any(super::qonnx::is_qonnx_node),
+        initializers: if g.node.iter().any(super::qonnx::is_qonnx_node) {
+            Default::default()
+        } else {
+            g.initializer.iter().map(|i| i.name.clone()).collect()
+        },
+        domain_versions: model
+            .opset_import
+            .iter()
+            .filter(|o| !(o.domain.is_empty() || o.domain == "ai.onnx"))
+            .map(|o| (o.domain.clone(), o.version))
+            .collect(),
+        int_ranges: HashMap::new(),
+        quantized: HashMap::new(),
     };
     for (index, proto) in g.node.iter().enumerate() {
         let name = if proto.name.is_empty() { format!("{}_{index}", proto.op_type) } else { proto.name.clone() };
@@ -144,6 +179,13 @@ pub(crate) fn import(m: &mut Module, model: &ModelProto, opset: i64, file: &str)
             }
         };
         let loc = Location::named(&out.name, Some(file));
+        // Integer codes of a quantizer (folded) leave the function as f32, like computed codes.
+        let v = match v {
+            Val::Const(c) if imp.dtypes.get(&out.name).is_some_and(|&t| super::qdq::is_code_type(t)) => {
+                Val::Const(Const::f32(c.shape.clone(), c.to_f32()))
+            }
+            v => v,
+        };
         results.push(
             imp.materialize(&out.name, &v)
                 .map_err(|e| Diagnostic::error(loc.clone(), format!("graph output '{}' {e}", out.name)))?,
@@ -151,6 +193,7 @@ pub(crate) fn import(m: &mut Module, model: &ModelProto, opset: i64, file: &str)
     }
     let result_types: Vec<Type> = results.iter().map(|&v| imp.m.ty(v).clone()).collect();
     ReturnOp::build(imp.m, InsertPoint::End(block), Location::named("return", Some(file)), results);
+    imp.erase_dead_ops();
     imp.m.set_attr(func, "function_type", Attribute::Type(Type::function(arg_types, result_types)));
     Ok(())
 }
@@ -195,6 +238,11 @@ impl Importer<'_> {
                 ))),
             },
         }
+    }
+
+    /// The value bound to an ONNX name.
+    pub fn input_by_name(&self, name: &str) -> Option<Val> {
+        self.values.get(name).cloned()
     }
 
     /// A required input.
@@ -281,36 +329,67 @@ impl Importer<'_> {
         self.m.result(op, 0)
     }
 
+    /// Erases the pure ops nothing reads, last first: a QuantizeLinear whose every reader became an
+    /// `nn.qdq`, and the constants only it read.
+    fn erase_dead_ops(&mut self) {
+        for op in self.m.block_ops(self.block).to_vec().into_iter().rev() {
+            let data = self.m.op(op);
+            if data.def.has_trait(fpgaopt_ir::opdef::Trait::Pure)
+                && !data.results.is_empty()
+                && self.m.results_unused(op)
+            {
+                self.m.erase(op);
+            }
+        }
+    }
+
     /// Imports one node.
     fn node(&mut self, node: &Node) -> DiagResult<()> {
         let domain = node.proto.domain.as_str();
-        let d = if !(domain.is_empty() || domain == "ai.onnx") {
-            node.err(format!("unsupported operator (domain '{domain}')"))
-        } else if self.shape_node(node)? || self.layer_node(node)? {
+        let default_domain = domain.is_empty() || domain == "ai.onnx";
+        if (default_domain || super::qonnx::is_qonnx_domain(domain)) && self.qonnx_node(node)? {
             return Ok(());
-        } else {
-            node.err("unsupported operator")
-        };
-        Err(if is_quant_op(node.op_type()) {
-            d.with_note(node.loc.clone(), "quantization operators are not supported yet")
-        } else {
-            d
-        })
+        }
+        if !default_domain {
+            return Err(node.err(format!("unsupported operator (domain '{domain}')")));
+        }
+        if self.shape_node(node)? || self.layer_node(node)? || self.linear_quant_node(node)? {
+            return Ok(());
+        }
+        Err(node.err("unsupported operator"))
     }
-}
 
-fn is_quant_op(op: &str) -> bool {
-    matches!(
-        op,
-        "Quant"
-            | "BipolarQuant"
-            | "Trunc"
-            | "QuantizeLinear"
-            | "DequantizeLinear"
-            | "DynamicQuantizeLinear"
-            | "QLinearMatMul"
-            | "QLinearConv"
-            | "MatMulInteger"
-            | "ConvInteger"
-    )
+    /// The ONNX element type of input `i`, if known.
+    pub fn input_dtype(&self, node: &Node, i: usize) -> Option<i32> {
+        node.proto.input.get(i).and_then(|n| self.dtypes.get(n)).copied()
+    }
+
+    /// Records the ONNX element type of output `i`.
+    pub fn set_output_dtype(&mut self, node: &Node, i: usize, dtype: i32) {
+        if let Some(name) = node.proto.output.get(i).filter(|n| !n.is_empty()) {
+            self.dtypes.insert(name.clone(), dtype);
+        }
+    }
+
+    /// An IR value for constant input `i` as f32: shared by name when it is f32 data, otherwise
+    /// (integer data such as an int64 zero point) a new constant located at the node.
+    pub fn f32_operand(&mut self, node: &Node, i: usize, c: &Const) -> DiagResult<ValueId> {
+        match c.data {
+            Data::F32(_) => self.operand(node, i),
+            Data::I64(_) => self
+                .constant(&Const::f32(c.shape.clone(), c.to_f32()), &node.loc)
+                .map_err(|e| node.err(format!("a constant {e}"))),
+        }
+    }
+
+    /// A string attribute if present.
+    pub fn string_attr(node: &Node, name: &str) -> DiagResult<Option<String>> {
+        let Some(a) = node.proto.attribute.iter().find(|a| a.name == name) else { return Ok(None) };
+        match a.type_.enum_value() {
+            Ok(AttributeType::STRING | AttributeType::UNDEFINED) => {
+                Ok(Some(String::from_utf8_lossy(&a.s).into_owned()))
+            }
+            _ => Err(node.err(format!("attribute '{name}' must be of type STRING"))),
+        }
+    }
 }

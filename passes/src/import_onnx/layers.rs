@@ -2,7 +2,7 @@
 //! BatchNormalization. Each folds to a constant when all its inputs are constants.
 
 use fpgaopt_ir::{Attribute, DiagResult, OpDef};
-use fpgaopt_nn::eval::{self, Tensor};
+use fpgaopt_nn::eval::{self, DenseOrder, Tensor};
 use fpgaopt_nn::{broadcast_shapes, matmul_shape};
 
 use super::consts::{self, Const};
@@ -20,6 +20,14 @@ pub(crate) fn bias_vector(c: &Const, n: i64) -> Option<Vec<f32>> {
         1 => Some(vec![t.data[0]; n as usize]),
         l if l == n => Some(t.data),
         _ => None,
+    }
+}
+
+/// The `order` attribute of an `nn.dense` (none for the default prepacked order).
+fn order_attrs(order: DenseOrder) -> Vec<(&'static str, Attribute)> {
+    match order {
+        DenseOrder::Packed => vec![],
+        o => vec![("order", Attribute::str(o.name()))],
     }
 }
 
@@ -43,6 +51,7 @@ impl Importer<'_> {
             "Sub" => self.binary(node, fpgaopt_nn::Sub::def(), |x, y| x - y, i64::checked_sub)?,
             "Mul" => self.binary(node, fpgaopt_nn::Mul::def(), |x, y| x * y, i64::checked_mul)?,
             "Div" => self.div(node)?,
+            "Pow" => self.pow(node)?,
             "Relu" => self.unary(node, fpgaopt_nn::Relu::def(), vec![], eval::relu)?,
             "Sigmoid" => self.unary(node, fpgaopt_nn::Sigmoid::def(), vec![], eval::sigmoid)?,
             "Tanh" => self.unary(node, fpgaopt_nn::Tanh::def(), vec![], eval::tanh)?,
@@ -57,6 +66,12 @@ impl Importer<'_> {
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// True when input `i` is a constant onnxruntime holds as an initializer (so it prepacks it
+    /// as a weight), not a value it computes at run time.
+    fn is_initializer(&self, node: &Node, i: usize) -> bool {
+        node.proto.input.get(i).is_some_and(|n| self.initializers.contains(n))
     }
 
     /// A float constant input as a tensor.
@@ -106,7 +121,8 @@ impl Importer<'_> {
         Ok(())
     }
 
-    /// Div: folded on constants, or a multiplication by an exact reciprocal.
+    /// Div: folded on constants, a multiplication by an exact reciprocal (powers of two), or
+    /// `nn.div` (a reciprocal multiply would round differently).
     fn div(&mut self, node: &Node) -> DiagResult<()> {
         let (a, b) = (self.req(node, 0)?, self.req(node, 1)?);
         if let (Val::Const(x), Val::Const(y)) = (&a, &b) {
@@ -121,7 +137,7 @@ impl Importer<'_> {
             Val::Ir(_) => None,
         };
         let Some(recip) = recip else {
-            return Err(node.err("only division by a constant power of two (an exact multiplication) is supported"));
+            return self.binary(node, fpgaopt_nn::Div::def(), |x, y| x / y, i64::checked_div);
         };
         let (sa, sb) = (self.shape(&a), self.shape(&b));
         let shape = broadcast_shapes(&sa, &sb)
@@ -130,6 +146,20 @@ impl Importer<'_> {
         let rv = self.value_of(node, &Val::Const(Const::f32(sb, recip)))?;
         let y = self.emit(node, fpgaopt_nn::Mul::def(), vec![av, rv], shape, vec![]);
         self.define(node, 0, Val::Ir(y));
+        Ok(())
+    }
+
+    /// Pow of constants, folded with libm's `powf` (Brevitas's batch-norm tail computes
+    /// `sqrt(var + eps)` as `Pow(c, 0.5)`); a computed base is not supported.
+    fn pow(&mut self, node: &Node) -> DiagResult<()> {
+        let (a, b) = (self.req(node, 0)?, self.req(node, 1)?);
+        let (Val::Const(x), Val::Const(y)) = (&a, &b) else {
+            return Err(node.err("Pow of a computed tensor is not supported (only constants fold)"));
+        };
+        let x = self.float_const(node, x)?;
+        let y: Const = Const::f32(y.shape.clone(), y.to_f32());
+        let c = consts::binary(&x.into(), &y, f32::powf, |_, _| None).map_err(|e| node.err(e))?;
+        self.define(node, 0, Val::Const(c));
         Ok(())
     }
 
@@ -199,9 +229,22 @@ impl Importer<'_> {
             Some(Val::Const(s)) if bias_vector(&s, n).is_some() => (bias_vector(&s, n).unwrap_or_default(), None),
             Some(s) => (vec![0.0; n as usize], Some(s)),
         };
+        let c_is_bias = rest.is_none() && bias.iter().any(|&v| v != 0.0);
         let wv = if alpha == 1.0 && !tb { self.operand(node, 1)? } else { self.value_of(node, &Val::Const(w.into()))? };
         let bv = self.value_of(node, &Val::Const(Const::f32(vec![n], bias)))?;
-        let mut y = self.emit(node, fpgaopt_nn::Dense::def(), vec![product, wv, bv], out.clone(), vec![]);
+        // onnxruntime's Gemm starts the sum from the bias (MatMul + Add adds it last); a weight it
+        // computes at run time goes through the M = 1 kernels when alpha is 1 and beta 0 or 1.
+        let m1 = !self.is_initializer(node, 1) && rows == 1 && alpha == 1.0 && (beta == 1.0 || !c_is_bias);
+        let order = match (m1, tb) {
+            (false, _) => DenseOrder::Packed,
+            (true, false) => DenseOrder::M1,
+            (true, true) => DenseOrder::M1Transposed,
+        };
+        let mut attrs = order_attrs(order);
+        if c_is_bias && (m1 || k > 256) {
+            attrs.push(("bias_first", Attribute::Bool(true)));
+        }
+        let mut y = self.emit(node, fpgaopt_nn::Dense::def(), vec![product, wv, bv], out.clone(), attrs);
         if let Some(s) = rest {
             let sv = self.value_of(node, &s)?;
             y = self.emit(node, fpgaopt_nn::Add::def(), vec![y, sv], out, vec![]);
@@ -241,7 +284,9 @@ impl Importer<'_> {
             (Val::Ir(x), Val::Const(_)) if sb.len() == 2 => {
                 let wv = self.operand(node, 1)?;
                 let zero = self.value_of(node, &Val::Const(Const::f32(vec![sb[1]], vec![0.0; sb[1] as usize])))?;
-                let y = self.emit(node, fpgaopt_nn::Dense::def(), vec![*x, wv, zero], out, vec![]);
+                let rows: i64 = sa[..sa.len().saturating_sub(1)].iter().product();
+                let order = if self.is_initializer(node, 1) || rows != 1 { DenseOrder::Packed } else { DenseOrder::M1 };
+                let y = self.emit(node, fpgaopt_nn::Dense::def(), vec![*x, wv, zero], out, order_attrs(order));
                 if let Some(op) = self.m.def_op(y) {
                     self.open_bias.insert(y, op);
                 }

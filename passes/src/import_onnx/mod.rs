@@ -2,7 +2,8 @@
 //!
 //! The model becomes one `func.func @main` whose arguments are the graph inputs that are not
 //! initializers (named after them) and whose results are the graph outputs. Criteria and invariants:
-//! - the default-domain opset must be 11 or later; other domains' nodes are unsupported operators;
+//! - the default-domain opset must be 9 or later; QONNX quantizers are read from the QONNX domains
+//!   ([`qonnx`]); other domains' nodes are unsupported operators;
 //! - values are f32 tensors of static shape: a symbolic, zero or negative dimension 0 of a graph input
 //!   becomes 1 (the batch), any other symbolic dimension is an error; shapes are inferred for every
 //!   node from its inputs (`value_info` is not read);
@@ -12,6 +13,8 @@
 //!   [`consts`] for Shape/Gather/Unsqueeze/Squeeze/Concat/Cast/Transpose), so shape subgraphs such
 //!   as Brevitas's `Shape -> Gather -> Unsqueeze -> Concat -> Reshape` fold away;
 //! - each op's location is `loc("<node name>"("<file>":0:0))`; nameless nodes are `<OpType>_<index>`;
+//! - quantizers become `nn` fake-quantization ops with their source's exact semantics ([`qonnx`],
+//!   [`qdq`]); ops nothing reads in the end (a QuantizeLinear merged into an `nn.qdq`) are erased;
 //! - every problem is a diagnostic naming the node and its op type, never a panic.
 //!
 //! How each operator maps is documented in `docs/design/import-onnx.md`.
@@ -19,6 +22,8 @@
 mod consts;
 mod graph;
 mod layers;
+mod qdq;
+mod qonnx;
 mod shapes;
 
 use fpgaopt_ir::pass::{Options, PassContext, PassInfo};
@@ -26,31 +31,41 @@ use fpgaopt_ir::{DiagResult, Diagnostic, Location, Module};
 use onnx_protobuf::{Message, ModelProto};
 
 /// The oldest default-domain opset the importer reads.
-pub const MIN_OPSET: i64 = 11;
+pub const MIN_OPSET: i64 = 9;
 
 /// The `import-onnx` pass.
 pub static IMPORT_ONNX: PassInfo = PassInfo {
     name: "import-onnx",
     summary: "read the ONNX model named by the input file into the nn dialect",
-    description: r#"Reads the ONNX file given as the tool's input (opset 11 or later) into an empty module: one
+    description: r#"Reads the ONNX file given as the tool's input (opset 9 or later) into an empty module: one
 `func.func @main` taking the graph inputs that are not initializers and returning the graph outputs.
 Shapes are static: a symbolic or -1 batch dimension (axis 0 of an input) becomes 1; shapes are
 inferred for every node. Initializers and Constant nodes become `nn.constant` where a layer reads
 them; nodes whose inputs are all constant are evaluated at import (including Shape, Gather,
-Unsqueeze, Squeeze, Concat, Cast and Transpose), so shape subgraphs fold to constants.
+Unsqueeze, Squeeze, Concat, Cast, Transpose, Pow and quantizers of weights), so shape subgraphs
+and quantized weights fold to constants.
 
 Mapping: Gemm (alpha, beta, transA on constants, transB) -> `nn.dense` with the weight
-`alpha * op(B)` and bias `beta * C` folded; MatMul with a constant 2-D right side -> `nn.dense`
-(bias zero, or the constant of a following Add that broadcasts to [N]); other MatMul ->
-`nn.matmul`; Add, Sub, Mul -> `nn.add`/`nn.sub`/`nn.mul`; Div by a constant power of two ->
-`nn.mul` by its exact reciprocal; Relu, LeakyRelu, Sigmoid, Tanh, Clip, Softmax,
-BatchNormalization (inference), Flatten, Reshape -> the `nn` op of the same meaning; Identity and
-Dropout forward their input; Unsqueeze, Squeeze and size-1-axis Transposes of computed tensors ->
-`nn.reshape`. Each op's location is the ONNX node name inside the file.
+`alpha * op(B)` and bias `beta * C` folded (`bias_first` when K > 256, Gemm's summation order);
+MatMul with a constant 2-D right side -> `nn.dense` (bias zero, or the constant of a following Add
+that broadcasts to [N]); other MatMul -> `nn.matmul`; Add, Sub, Mul -> `nn.add`/`nn.sub`/`nn.mul`;
+Div by a constant power of two -> `nn.mul` by its exact reciprocal, any other Div -> `nn.div`;
+Relu, LeakyRelu, Sigmoid, Tanh, Clip, Softmax, BatchNormalization (inference), Flatten, Reshape ->
+the `nn` op of the same meaning; Identity and Dropout forward their input; Unsqueeze, Squeeze and
+size-1-axis Transposes of computed tensors -> `nn.reshape`. Each op's location is the ONNX node
+name inside the file.
+
+Quantizers: QONNX Quant/IntQuant -> `nn.quant`, BipolarQuant -> `nn.bipolar_quant`, Trunc
+(versions 1 and 2) -> `nn.trunc` (domains qonnx.custom_op.general, finn.custom_op.general, finn,
+onnx.brevitas and the default domain); ONNX QuantizeLinear -> DequantizeLinear -> `nn.qdq`,
+QuantizeLinear alone -> `nn.quantize_linear`, DequantizeLinear of codes -> `nn.sub`/`nn.mul`
+(of constants: folded), QLinearMatMul and MatMulInteger -> exact integer `nn.dense` chains. Each
+keeps the reference's float32 semantics bit for bit (qonnx for QONNX, onnxruntime for ONNX).
 
 Errors are diagnostics naming the node and its op type: `node 'topk_1' (TopK): unsupported
-operator`; an unreadable file gives `cannot parse ONNX model: <reason>`. Quantization operators
-(Quant, QuantizeLinear, ...) are not supported yet."#,
+operator`; malformed quantizers (bit width 0 or above 32, a scale that is not positive, a
+per-channel scale of the wrong length) are errors too; an unreadable file gives `cannot parse ONNX
+model: <reason>`."#,
     options: &[],
     run,
 };

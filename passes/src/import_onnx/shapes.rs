@@ -14,12 +14,20 @@ impl Importer<'_> {
     pub(crate) fn shape_node(&mut self, node: &Node) -> DiagResult<bool> {
         match node.op_type() {
             "Constant" => {
-                let c = constant_attr(node)?;
+                let (c, dtype) = constant_attr(node)?;
+                self.set_output_dtype(node, 0, dtype);
+                if !self.qonnx_reference() {
+                    self.initializers.extend(node.proto.output.first().cloned());
+                }
                 self.define(node, 0, Val::Const(c));
             }
             "Identity" => {
                 let x = self.req(node, 0)?;
-                self.define(node, 0, x);
+                if let Some(t) = self.input_dtype(node, 0) {
+                    self.set_output_dtype(node, 0, t);
+                }
+                self.define(node, 0, x.clone());
+                self.forward_int_range(node, &x);
             }
             "Dropout" => {
                 if self.output_used(node, 1) {
@@ -60,7 +68,7 @@ impl Importer<'_> {
     /// Gives input 0 a new shape with the same elements: folded, or an `nn.reshape`.
     fn regroup(&mut self, node: &Node, shape: Vec<i64>) -> DiagResult<()> {
         let x = self.req(node, 0)?;
-        let v = match x {
+        let v = match &x {
             Val::Const(c) => Val::Const(c.reshaped(shape)),
             Val::Ir(_) => {
                 let xv = self.operand(node, 0)?;
@@ -68,7 +76,20 @@ impl Importer<'_> {
             }
         };
         self.define(node, 0, v);
+        self.forward_int_range(node, &x);
         Ok(())
+    }
+
+    /// Output 0 of a data-movement node holds the same integer codes as its input 0, if any.
+    fn forward_int_range(&mut self, node: &Node, x: &Val) {
+        let Val::Ir(xv) = x else { return };
+        let Some(&range) = self.int_ranges.get(xv) else { return };
+        if let Some(t) = self.input_dtype(node, 0) {
+            self.set_output_dtype(node, 0, t);
+        }
+        if let Some(Val::Ir(y)) = node.proto.output.first().and_then(|n| self.input_by_name(n)) {
+            self.int_ranges.insert(y, range);
+        }
     }
 
     /// Axes from input #1 (opset 13 on) or the `axes` attribute (before).
@@ -99,6 +120,7 @@ impl Importer<'_> {
     fn cast(&mut self, node: &Node) -> DiagResult<()> {
         let to = node.int("to", -1)?;
         let to32 = i32::try_from(to).unwrap_or(-1);
+        self.set_output_dtype(node, 0, to32);
         let to_float = matches!(DataType::from_i32(to32), Some(DataType::FLOAT | DataType::DOUBLE));
         if !to_float && !is_integer_type(to32) {
             return Err(node.err(format!("cast to {} is not supported", type_name(to32))));
@@ -225,18 +247,19 @@ impl Importer<'_> {
     }
 }
 
-/// The value of a Constant node.
-fn constant_attr(node: &Node) -> DiagResult<Const> {
+/// The value of a Constant node and its ONNX element type.
+fn constant_attr(node: &Node) -> DiagResult<(Const, i32)> {
     let Some(a) = node.proto.attribute.first() else { return Err(node.err("missing value attribute")) };
+    let (float, int) = (DataType::FLOAT as i32, DataType::INT64 as i32);
     match a.name.as_str() {
         "value" => match a.t.as_ref() {
-            Some(t) => decode_tensor(t).map_err(|e| node.err(e)),
+            Some(t) => Ok((decode_tensor(t).map_err(|e| node.err(e))?, t.data_type)),
             None => Err(node.err("attribute 'value' holds no tensor")),
         },
-        "value_float" => Ok(Const::f32(vec![], vec![a.f])),
-        "value_floats" => Ok(Const::f32(vec![a.floats.len() as i64], a.floats.clone())),
-        "value_int" => Ok(Const::i64(vec![], vec![a.i])),
-        "value_ints" => Ok(Const::i64(vec![a.ints.len() as i64], a.ints.clone())),
+        "value_float" => Ok((Const::f32(vec![], vec![a.f]), float)),
+        "value_floats" => Ok((Const::f32(vec![a.floats.len() as i64], a.floats.clone()), float)),
+        "value_int" => Ok((Const::i64(vec![], vec![a.i]), int)),
+        "value_ints" => Ok((Const::i64(vec![a.ints.len() as i64], a.ints.clone()), int)),
         other => Err(node.err(format!("attribute '{other}' is not supported"))),
     }
 }

@@ -4,7 +4,10 @@
 //! - every function without qdf ops is converted (the importer makes only `@main`; tests name
 //!   functions after behaviours); every op but `func.return` must be an `nn` op and none is left;
 //! - a function keeps its f32 signature: each argument gets one `qdf.quantize` (to the `input` type of
-//!   the config, else `precision`), each returned value one `qdf.dequantize`;
+//!   the config, else `precision`), each returned value one `qdf.dequantize`; they are located at
+//!   `<input>_quantize` (the argument's name hint: the ONNX input name) and `output_dequantize`
+//!   (`output<i>_...` for several results) ([`boundary_loc`]), so the layers they become say what
+//!   they convert;
 //! - a layer's types are the `precision` option unless the config names the layer (its location
 //!   name, the ONNX node name); result rounding/overflow overrides apply to the result type;
 //! - constants are quantized per use to the consumer's weight/bias type, round-half-to-even with
@@ -13,6 +16,7 @@
 //!   [`rules::activation_table`] and [`rules::exp_table`].
 
 mod config;
+pub mod quant;
 pub mod rules;
 #[cfg(test)]
 mod tests;
@@ -37,6 +41,16 @@ const CONFIG: PassOption =
     PassOption { name: "config", help: "JSON file of per-layer overrides keyed by layer (ONNX node) name", default: "" };
 const TABLE_SIZE: PassOption =
     PassOption { name: "table-size", help: "intervals of sigmoid/tanh/exp tables (a power of two)", default: "1024" };
+const FLOAT_TAIL: PassOption = PassOption {
+    name: "float-tail",
+    help: "quantized models: ops after the last quantizer in float32 like the reference (exact-f32) or at precision (fixed)",
+    default: "exact-f32",
+};
+const MAX_THRESHOLDS: PassOption = PassOption {
+    name: "max-thresholds",
+    help: "quantized models: a float32 step between an accumulator and a quantizer becomes thresholds when it has at most this many levels per channel",
+    default: "255",
+};
 
 /// The pass.
 pub static NN_TO_QDF: PassInfo = PassInfo {
@@ -52,8 +66,16 @@ quantized round-half-to-even with saturation. Accumulators are value-based and e
 of the product, width from the bound max_j(sum_k |w_kj| * max|x| + |b_j|) plus a sign bit.
 Sigmoid/tanh become `qdf.table` over [-16, 16), softmax gets an exp table over [-16, 0], each with at
 most `table-size` intervals and samples carrying four more fractional bits than the output.
-`nn.batch_norm` with constant parameters becomes `qdf.mul` + `qdf.add`. See docs/design/qdf.md."#,
-    options: &[CONFIG, PRECISION, TABLE_SIZE],
+`nn.batch_norm` with constant parameters becomes `qdf.mul` + `qdf.add`. See docs/design/qdf.md.
+
+Quantized models (holding nn.quant, nn.bipolar_quant, nn.trunc, nn.qdq or nn.quantize_linear)
+convert exactly instead: quantizers with power-of-two scales become fixed types (qdf.quantize at the
+input, qdf.cast after it), others qdf.fquant (the reference's float32 steps); weights stay their
+exact values; accumulators are value-based and exact; float32 steps between an accumulator and a
+quantizer (batch norm, float bias) become qdf.threshold (at most `max-thresholds` levels) or stay
+float32 ops; the ops after the last quantizer follow `float-tail`. A remark lists the layers that
+are not provably bit-identical to the reference. See docs/design/quantization.md."#,
+    options: &[CONFIG, FLOAT_TAIL, MAX_THRESHOLDS, PRECISION, TABLE_SIZE],
     run,
 };
 
@@ -83,6 +105,8 @@ struct Settings {
     input: FixedType,
     config: Config,
     table_log2: u32,
+    float_tail: quant::FloatTail,
+    max_thresholds: usize,
 }
 
 impl Settings {
@@ -107,7 +131,23 @@ impl Settings {
                 return Err(err(&unknown, format!("precision {t} is wider than the 64 bits qdf values support")));
             }
         }
-        Ok(Settings { precision, input, config, table_log2: size.trailing_zeros() })
+        let float_tail = match opts.get(&FLOAT_TAIL) {
+            "exact-f32" => quant::FloatTail::ExactF32,
+            "fixed" => quant::FloatTail::Fixed,
+            other => return Err(err(&unknown, format!("nn-to-qdf option 'float-tail' must be exact-f32 or fixed, got '{other}'"))),
+        };
+        let max_thresholds = opts.get_int(&MAX_THRESHOLDS)?;
+        if !(0..=1 << 16).contains(&max_thresholds) {
+            return Err(err(&unknown, format!("nn-to-qdf option 'max-thresholds' must be in 0..=65536, got {max_thresholds}")));
+        }
+        Ok(Settings {
+            precision,
+            input,
+            config,
+            table_log2: size.trailing_zeros(),
+            float_tail,
+            max_thresholds: max_thresholds as usize,
+        })
     }
 
     /// The overrides of the layer at `loc`.
@@ -123,7 +163,7 @@ impl Settings {
     }
 }
 
-fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult<()> {
+fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<()> {
     let s = Settings::from_options(opts)?;
     // Functions already holding qdf ops were converted before; the rest are converted now.
     let funcs: Vec<OpId> = m
@@ -145,9 +185,32 @@ fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult
         ));
     }
     for f in funcs {
-        convert_function(m, f, &s)?;
+        let quantized = m.entry_block(f, 0).is_some_and(|b| quant::is_quantized(m, m.block_ops(b)));
+        if quantized {
+            quant::convert_function(m, f, &s, &mut ctx.remarks)?;
+        } else {
+            convert_function(m, f, &s)?;
+        }
     }
     Ok(())
+}
+
+/// The location of the conversion of a model input or output: named after the input (its name
+/// hint, the ONNX input name), else `input`/`output` numbered by position when there are several,
+/// with `_quantize`/`_dequantize` appended: `loc("input_quantize"("model.onnx":0:0))`. The file comes
+/// from `at` (the function or the return). qdf-to-hls names the layer function after it.
+fn boundary_loc(at: &Location, hint: Option<&str>, role: &str, index: usize, single: bool, what: &str) -> Location {
+    let base = match hint {
+        Some(h) if !h.is_empty() => h.to_string(),
+        _ if single => role.to_string(),
+        _ => format!("{role}{index}"),
+    };
+    let child = match at {
+        Location::Name { child, .. } => child.clone(),
+        Location::Unknown => None,
+        other => Some(Box::new(other.clone())),
+    };
+    Location::Name { name: format!("{base}_{what}").into(), child }
 }
 
 /// Converts the body of one function.
@@ -157,13 +220,14 @@ fn convert_function(m: &mut Module, func: OpId, s: &Settings) -> DiagResult<()> 
     // Arguments: one quantize each, at the top of the body.
     let args = cx.m.block(body).args.clone();
     let first = cx.m.block_ops(body).first().copied();
-    for a in args {
+    let single = args.len() == 1;
+    for (i, a) in args.into_iter().enumerate() {
         let ty = cx.m.ty(a).clone();
         if !ty.is_float_tensor() {
             return Err(err(&cx.m.op(func).loc, format!("nn-to-qdf: argument of type {ty} is not a float tensor")));
         }
         let out = tensor_of(&ty, &s.input);
-        let loc = cx.m.op(func).loc.clone();
+        let loc = boundary_loc(&cx.m.op(func).loc, cx.m.value(a).name_hint.as_deref(), "input", i, single, "quantize");
         let at = first.map_or(InsertPoint::End(body), InsertPoint::Before);
         let q = qdf::Quantize::build(cx.m, at, loc, a, out);
         let v = q.output(cx.m);
@@ -174,10 +238,13 @@ fn convert_function(m: &mut Module, func: OpId, s: &Settings) -> DiagResult<()> 
     let mut erase = vec![];
     for op in ops {
         if let Some(r) = ReturnOp::of(cx.m, op) {
-            for (i, v) in r.values(cx.m).to_vec().into_iter().enumerate() {
+            let values = r.values(cx.m).to_vec();
+            let single = values.len() == 1;
+            for (i, v) in values.into_iter().enumerate() {
                 let q = cx.get(v, op, &s.precision)?;
                 let ty = cx.m.ty(v).clone();
-                let loc = cx.m.op(op).loc.clone();
+                // Results have no names in the IR (the importer keeps only input names): by position.
+                let loc = boundary_loc(&cx.m.op(op).loc, None, "output", i, single, "dequantize");
                 let d = qdf::Dequantize::build(cx.m, InsertPoint::Before(op), loc, q, ty);
                 let dv = d.output(cx.m);
                 cx.m.set_operand(op, i, dv);
@@ -208,11 +275,11 @@ fn tensor_of(t: &Type, f: &FixedType) -> Type {
     Type::tensor(t.shape().unwrap_or(&[]).to_vec(), f.to_type())
 }
 
-struct Converter<'a> {
-    m: &'a mut Module,
+pub(crate) struct Converter<'a> {
+    pub(crate) m: &'a mut Module,
     s: &'a Settings,
     /// nn value -> its qdf value.
-    map: HashMap<ValueId, ValueId>,
+    pub(crate) map: HashMap<ValueId, ValueId>,
     /// (nn constant, type) -> its qdf.constant and mantissas.
     consts: HashMap<(ValueId, FixedType), (ValueId, Vec<i128>)>,
 }

@@ -4,6 +4,9 @@
 //! - `fpgaopt FILE --pass-pipeline='builtin.module(...)' [-o OUT]`: like `mlir-opt` (FILE is .mlir or .onnx).
 //! - `fpgaopt compile MODEL.onnx -o DIR [--precision 'fixed<W,I>'] [--io parallel]`: the whole flow.
 //! - `fpgaopt csim DIR --input IN.npy --output OUT.npy`: C simulation of a compiled project.
+//! - `fpgaopt run FILE --input IN.npy --output OUT.npy`: the reference interpreter.
+//! - `fpgaopt sweep MODEL.onnx --precisions 'fixed<16,6>,fixed<8,3>' --input X.npy [--labels y.npy]`:
+//!   error and accuracy of one model at several precisions.
 
 mod opt;
 
@@ -29,6 +32,29 @@ enum Command {
     Csim(CsimArgs),
     /// Interpret a model at the nn or qdf level (the reference the C++ must match).
     Run(RunArgs),
+    /// Interpret a float model at several precisions; print errors and accuracy for each.
+    Sweep(SweepArgs),
+}
+
+#[derive(Args, Debug)]
+struct SweepArgs {
+    /// The float ONNX model (or a .mlir file at the nn level).
+    model: String,
+    /// Comma-separated precisions, e.g. 'fixed<16,6>,fixed<12,4>,fixed<10,4,RND,SAT>'.
+    #[arg(long, default_value = "fixed<16,6>,fixed<12,4>,fixed<10,4>,fixed<8,3>")]
+    precisions: String,
+    /// Input batch, float32 .npy of shape (N, ...input shape without its leading 1).
+    #[arg(long)]
+    input: String,
+    /// Class ids of the samples (.npy, int64 or int32, shape (N,)); adds an accuracy column.
+    #[arg(long)]
+    labels: Option<String>,
+    /// Per-layer precision, rounding and overflow overrides (JSON), applied at every precision.
+    #[arg(long)]
+    config: Option<String>,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -91,6 +117,7 @@ fn main() -> ExitCode {
         Some(Command::Compile(a)) => compile(a),
         Some(Command::Csim(a)) => csim(a),
         Some(Command::Run(a)) => run(a),
+        Some(Command::Sweep(a)) => sweep(a),
         None => opt::run(cli.opt),
     };
     if ok {
@@ -143,6 +170,37 @@ fn run(a: RunArgs) -> bool {
     };
     match fpgaopt_passes::driver::run(&opts) {
         Ok(()) => true,
+        Err(d) => {
+            eprint!("{}", d.render(&Default::default()));
+            false
+        }
+    }
+}
+
+fn sweep(a: SweepArgs) -> bool {
+    let precisions = match fpgaopt_passes::sweep::parse_precisions(&a.precisions) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: --precisions: {e}");
+            return false;
+        }
+    };
+    let opts = fpgaopt_passes::sweep::SweepOptions {
+        model: a.model.into(),
+        precisions,
+        input: a.input.into(),
+        labels: a.labels.map(Into::into),
+        config: a.config,
+    };
+    match fpgaopt_passes::sweep::sweep(&opts) {
+        Ok(report) => {
+            if a.json {
+                println!("{:#}", report.to_json());
+            } else {
+                print!("{}", report.table());
+            }
+            true
+        }
         Err(d) => {
             eprint!("{}", d.render(&Default::default()));
             false

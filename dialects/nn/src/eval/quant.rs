@@ -88,7 +88,8 @@ pub fn trunc(
         let (lo, hi) = int_range(b, p.signed, p.narrow);
         (lo as f32, hi as f32)
     });
-    let (oi, ozi) = (param_index(x, output_scale, "output_scale")?, param_index(x, output_zero_point, "output_zero_point")?);
+    let (oi, ozi) =
+        (param_index(x, output_scale, "output_scale")?, param_index(x, output_zero_point, "output_zero_point")?);
     let inner = map3(x, scale, zero_point, |v, s, z| {
         let t = (v / s + z).round_ties_even() / divisor;
         let t = match range {
@@ -104,7 +105,8 @@ pub fn trunc(
         };
         p.rounding.apply(t)
     })?;
-    let data = inner.data.iter().enumerate().map(|(i, &t)| (t - output_zero_point.data[ozi[i]]) * output_scale.data[oi[i]]);
+    let data =
+        inner.data.iter().enumerate().map(|(i, &t)| (t - output_zero_point.data[ozi[i]]) * output_scale.data[oi[i]]);
     Tensor::new(x.shape.clone(), data.collect())
 }
 
@@ -120,7 +122,13 @@ fn quantize_one(v: f32, s: f32, z: f32, lo: f32, hi: f32) -> f32 {
 }
 
 /// ONNX `QuantizeLinear` (onnxruntime): the integer code, as f32.
-pub fn quantize_linear(x: &Tensor, scale: &Tensor, zero_point: &Tensor, bits: i64, signed: bool) -> Result<Tensor, String> {
+pub fn quantize_linear(
+    x: &Tensor,
+    scale: &Tensor,
+    zero_point: &Tensor,
+    bits: i64,
+    signed: bool,
+) -> Result<Tensor, String> {
     let (lo, hi) = int_range(bits, signed, false);
     let (lo, hi) = (lo as f32, hi as f32);
     map3(x, scale, zero_point, |v, s, z| quantize_one(v, s, z, lo, hi))

@@ -12,12 +12,11 @@ if v == "unsupported":
          [tensor("x", [1, 4])], [tensor("y", [1, 2])], [const("k", [2], "int64")], check=False)
 elif v == "nameless":
     save([node("Relu", ["x"], ["r"]), node("Erf", ["r"], ["y"])], [tensor("x", [1, 4])], [tensor("y", [1, 4])])
-elif v == "quant":
-    save([node("Quant", ["x", "s", "z", "b"], ["y"], name="Quant_13", domain="qonnx.custom_op.general")],
-         [tensor("x", [1, 4])], [tensor("y", [1, 4])], [const("s", 1.0), const("z", 0.0), const("b", 4.0)],
-         check=False)
+elif v == "other_domain":
+    save([node("FusedMatMul", ["x", "x"], ["y"], name="fused_1", domain="com.microsoft")],
+         [tensor("x", [4, 4])], [tensor("y", [4, 4])], check=False)
 elif v == "old_opset":
-    save([node("Relu", ["x"], ["y"], name="relu")], [tensor("x", [1, 4])], [tensor("y", [1, 4])], opset=9)
+    save([node("Relu", ["x"], ["y"], name="relu")], [tensor("x", [1, 4])], [tensor("y", [1, 4])], opset=8)
 elif v == "truncated":
     save([node("Relu", ["x"], ["y"], name="relu")], [tensor("x", [1, 4])], [tensor("y", [1, 4])],
          [const("w", [float(i) for i in range(64)])])

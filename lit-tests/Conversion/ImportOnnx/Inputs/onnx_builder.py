@@ -21,11 +21,13 @@ def const(name, values, dtype=np.float32):
     return numpy_helper.from_array(np.asarray(values, dtype=dtype), name)
 
 
-def save(nodes, inputs, outputs, inits=(), opset=13, check=True):
-    """Builds the model and writes it to the path given as the first argument."""
+def save(nodes, inputs, outputs, inits=(), opset=13, check=True, domains=()):
+    """Builds the model and writes it to the path given as the first argument; `domains` lists
+    extra (domain, version) opset imports."""
     graph = helper.make_graph(nodes, "test", inputs, outputs, list(inits))
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    model.ir_version = 8
+    opsets = [helper.make_opsetid("", opset)] + [helper.make_opsetid(d, v) for d, v in domains]
+    model = helper.make_model(graph, opset_imports=opsets)
+    model.ir_version = 9 if opset >= 21 else 8
     if check:
         onnx.checker.check_model(model)
     onnx.save(model, sys.argv[1])

@@ -11,6 +11,9 @@
 //! The functions expect what the op verifiers guarantee (matching shapes, widths in range); they
 //! may panic on anything else.
 
+pub mod float;
+pub mod requant;
+
 use crate::fixed::FixedType;
 use crate::verify::{broadcast_shapes, matmul_shape};
 
@@ -98,7 +101,7 @@ pub fn dense(x: &Tensor, w: &Tensor, b: &Tensor, acc: FixedType, out: FixedType)
 }
 
 /// For each element of `out_shape`, the linear index of the broadcast operand of shape `s`.
-fn broadcast_index(out_shape: &[i64], s: &[i64]) -> Vec<usize> {
+pub fn broadcast_index(out_shape: &[i64], s: &[i64]) -> Vec<usize> {
     let n = out_shape.len();
     let total: i64 = out_shape.iter().product();
     let mut strides = vec![0usize; n];

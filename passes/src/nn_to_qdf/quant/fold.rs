@@ -1,0 +1,206 @@
+//! Folds `qdf.dequantize -> (float32 ops with constants) -> qdf.fquant` into `qdf.threshold`.
+//!
+//! Such a chain is what a batch norm, a float bias or a non-power-of-two rescale between an exact
+//! accumulator and a quantizer becomes: exact, but float32 hardware. Every op in it is monotone in
+//! its chain operand per channel (`x + c`, `x - c`, `c - x`, `x * c`, `x / c`, relu; IEEE rounding
+//! is monotone; so is the quantizer), so the composition is a monotone step function of the
+//! accumulator's mantissa. Its steps are found by binary search over the accumulator's whole range,
+//! evaluating the chain with the reference semantics (`fpgaopt_qdf::interp`), and become per-channel
+//! thresholds: bit-identical to the chain for every input by construction (and checked on probes).
+//! Chains with more than `max-thresholds` steps per channel stay float32.
+
+use fpgaopt_ir::{Attribute, DenseElements, DiagResult, InsertPoint, Module, OpId, Type, ValueId};
+use fpgaopt_qdf::interp::{eval_op, Value};
+use fpgaopt_qdf::semantics::requant::channels;
+use fpgaopt_qdf::semantics::Tensor;
+use fpgaopt_qdf::{self as qdf, FixedType};
+
+/// A foldable chain: the fixed input, the ops from `qdf.dequantize` to `qdf.fquant` in order.
+struct Chain {
+    input: ValueId,
+    ops: Vec<OpId>,
+}
+
+/// True when `c`'s shape, right-aligned to rank `rank`, varies only along axis 1.
+fn per_channel(m: &Module, c: ValueId, rank: usize) -> bool {
+    let s = m.ty(c).shape().unwrap_or(&[]);
+    s.len() <= rank && s.iter().enumerate().all(|(i, &d)| d == 1 || i + rank - s.len() == 1)
+}
+
+/// The chain ending in the `qdf.fquant` `q`, if it is one.
+fn chain_of(m: &Module, q: OpId) -> Option<Chain> {
+    let mut ops = vec![q];
+    let mut v = m.operand(q, 0);
+    loop {
+        if m.value(v).uses.len() != 1 {
+            return None;
+        }
+        let op = m.def_op(v)?;
+        let name = m.op(op).name();
+        if name == "qdf.dequantize" {
+            ops.push(op);
+            ops.reverse();
+            let input = m.operand(op, 0);
+            let rank = m.ty(input).shape()?.len();
+            let consts_ok = ops.iter().all(|&o| {
+                m.op(o).operands.iter().all(|&c| qdf::FConstant::defining(m, c).is_none_or(|k| {
+                    k.value(m).to_f32_vec().iter().all(|x| x.is_finite()) && per_channel(m, c, rank)
+                }))
+            });
+            return consts_ok.then_some(Chain { input, ops });
+        }
+        let next = match name {
+            "qdf.frelu" => m.operand(op, 0),
+            "qdf.fadd" | "qdf.fsub" | "qdf.fmul" | "qdf.fdiv" => {
+                let (a, b) = (m.operand(op, 0), m.operand(op, 1));
+                let (ca, cb) = (qdf::FConstant::defining(m, a).is_some(), qdf::FConstant::defining(m, b).is_some());
+                match (ca, cb) {
+                    (false, true) => a,
+                    // c - x and c + x, c * x are monotone; c / x is not.
+                    (true, false) if name != "qdf.fdiv" => b,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        ops.push(op);
+        v = next;
+    }
+}
+
+/// Evaluates the chain on a probe: element i of the input gets mantissa `probe[channel(i)]`.
+fn eval_chain(m: &Module, c: &Chain, ty: FixedType, shape: &[i64], ch: &[usize], probe: &[i128]) -> Option<Vec<i128>> {
+    let data: Vec<i128> = ch.iter().map(|&k| probe[k]).collect();
+    let mut env: std::collections::HashMap<ValueId, Value> = std::collections::HashMap::new();
+    env.insert(c.input, Value::Fixed(Tensor::new(ty, shape, data)));
+    let mut last = None;
+    for &op in &c.ops {
+        let mut ins = vec![];
+        for &v in &m.op(op).operands {
+            let val = match env.get(&v) {
+                Some(x) => x.clone(),
+                None => eval_op(m, m.def_op(v)?, &[]).ok()?,
+            };
+            ins.push(val);
+        }
+        let r = eval_op(m, op, &ins).ok()?;
+        env.insert(m.result(op, 0), r.clone());
+        last = Some(r);
+    }
+    let Some(Value::Fixed(t)) = last else { return None };
+    // One value per channel: the first element of each.
+    let mut out = vec![0i128; probe.len()];
+    let mut seen = vec![false; probe.len()];
+    for (i, &k) in ch.iter().enumerate() {
+        if !seen[k] {
+            out[k] = t.data[i];
+            seen[k] = true;
+        }
+    }
+    Some(out)
+}
+
+/// Thresholds of a chain: `(rows, base, step)`, or `None` when it has too many steps.
+fn thresholds(m: &Module, c: &Chain, max_levels: usize) -> Option<(Vec<Vec<i128>>, Vec<i128>, Vec<i128>)> {
+    let ty = FixedType::of_tensor(m.ty(c.input))?;
+    if ty.signed_bits() > 62 {
+        return None;
+    }
+    let shape = m.ty(c.input).shape()?.to_vec();
+    let channels_n = if shape.len() >= 2 { shape[1] as usize } else { 1 };
+    let ch = channels(&shape, channels_n);
+    let (lo, hi) = (ty.min_mantissa(), ty.max_mantissa());
+    let nc = channels_n.max(1);
+    let f_lo = eval_chain(m, c, ty, &shape, &ch, &vec![lo; nc])?;
+    let f_hi = eval_chain(m, c, ty, &shape, &ch, &vec![hi; nc])?;
+    let sign = m.attr(*c.ops.last()?, "rounding").and_then(Attribute::as_str) == Some("SIGN");
+    let d: i128 = if sign { 2 } else { 1 };
+    let steps: Vec<i128> = (0..nc).map(|k| (f_hi[k] - f_lo[k]).abs() / d).collect();
+    let levels = steps.iter().copied().max().unwrap_or(0).max(1) as usize;
+    if levels > max_levels {
+        return None;
+    }
+    let step: Vec<i128> = (0..nc).map(|k| if f_hi[k] < f_lo[k] { -d } else { d }).collect();
+    let mut rows = vec![vec![hi + 1; levels]; nc];
+    for l in 1..=levels as i128 {
+        // T = the smallest mantissa whose output reached level l (hi + 1: never).
+        let target: Vec<i128> = (0..nc).map(|k| f_lo[k] + step[k] * l).collect();
+        let (mut a, mut b) = (vec![lo; nc], vec![hi + 1; nc]);
+        while (0..nc).any(|k| a[k] < b[k]) {
+            let mid: Vec<i128> = (0..nc).map(|k| if a[k] < b[k] { a[k] + (b[k] - a[k]) / 2 } else { a[k].min(hi) }).collect();
+            let f = eval_chain(m, c, ty, &shape, &ch, &mid)?;
+            for k in 0..nc {
+                if a[k] >= b[k] {
+                    continue;
+                }
+                let reached = if step[k] > 0 { f[k] >= target[k] } else { f[k] <= target[k] };
+                if reached {
+                    b[k] = mid[k];
+                } else {
+                    a[k] = mid[k] + 1;
+                }
+            }
+        }
+        for k in 0..nc {
+            rows[k][l as usize - 1] = a[k];
+        }
+    }
+    // Probes across the range (and the steps themselves) must agree with the chain.
+    let t = qdf::semantics::requant::Thresholds { rows: rows.clone(), base: f_lo.clone(), step: step.clone() };
+    let mut probes: Vec<i128> = (0..=64).map(|i| lo + (hi - lo) / 64 * i).collect();
+    probes.extend(rows.iter().flatten().filter(|&&v| v <= hi).flat_map(|&v| [v - 1, v]).filter(|&v| v >= lo).take(512));
+    for p in probes {
+        let f = eval_chain(m, c, ty, &shape, &ch, &vec![p; nc])?;
+        if (0..nc).any(|k| t.eval(k, p) != f[k]) {
+            return None;
+        }
+    }
+    Some((rows, f_lo, step))
+}
+
+/// Dense i64 attribute of the narrowest integer storage.
+fn ints(shape: &[i64], v: &[i128]) -> Option<Attribute> {
+    let bits = v.iter().map(|&x| 129 - if x < 0 { !x } else { x }.leading_zeros()).max().unwrap_or(1);
+    let w = [8u32, 16, 32, 64].into_iter().find(|&w| bits <= w)?;
+    let vals: Vec<i64> = v.iter().map(|&x| x as i64).collect();
+    DenseElements::from_ints(shape, Type::int(w), &vals).ok().map(Attribute::Dense)
+}
+
+/// Folds every foldable chain of `func` into a `qdf.threshold`.
+pub(super) fn fold_function(m: &mut Module, func: OpId, max_levels: usize) -> DiagResult<()> {
+    let Some(body) = m.entry_block(func, 0) else { return Ok(()) };
+    let quants: Vec<OpId> = m.block_ops(body).iter().copied().filter(|&o| qdf::FQuant::of(m, o).is_some()).collect();
+    for q in quants {
+        let Some(c) = chain_of(m, q) else { continue };
+        let Some((rows, base, step)) = thresholds(m, &c, max_levels) else { continue };
+        let (nc, levels) = (rows.len(), rows[0].len());
+        let flat: Vec<i128> = rows.into_iter().flatten().collect();
+        let (Some(t), Some(b), Some(s)) = (ints(&[nc as i64, levels as i64], &flat), ints(&[nc as i64], &base), ints(&[nc as i64], &step)) else {
+            continue;
+        };
+        let out = m.result(q, 0);
+        let loc = m.op(q).loc.clone();
+        let spec = qdf::Threshold::spec(loc)
+            .operands([c.input])
+            .results([m.ty(out).clone()])
+            .attr("thresholds", t)
+            .attr("base", b)
+            .attr("step", s);
+        let th = m.build(InsertPoint::Before(q), spec);
+        let new = m.result(th, 0);
+        let hint = m.value(out).name_hint.clone();
+        m.set_name_hint(new, hint);
+        m.replace_all_uses(out, new);
+        // The chain and its constants are dead now.
+        for &op in c.ops.iter().rev() {
+            let consts: Vec<OpId> = m.op(op).operands.iter().filter_map(|&v| m.def_op(v)).filter(|&d| qdf::FConstant::of(m, d).is_some()).collect();
+            m.erase(op);
+            for k in consts {
+                if m.op(k).results.iter().all(|&r| m.value(r).uses.is_empty()) {
+                    m.erase(k);
+                }
+            }
+        }
+    }
+    Ok(())
+}
