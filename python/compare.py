@@ -5,7 +5,8 @@
                        [--min-agreement 0.99] [--require-identical]
 
 Prints, one per line: accuracy of each batch (with --labels, as a fraction and a count), argmax
-agreement, bit-identical outputs, max and mean absolute error. Exits 1 if the shapes differ, an
+agreement, bit-identical outputs (when any, or with --require-identical), max and mean absolute
+error. Exits 1 if the shapes differ, an
 output is not finite, the argmax agreement is below --min-agreement (default 0: report only), or
 with --require-identical some output differs from the reference in any bit.
 """
@@ -73,7 +74,8 @@ def main(argv=None):
         print(f"{args.out_name} accuracy: {m['out_accuracy']:.4f} ({m['out_correct']}/{n})")
     print(f"argmax agreement ({args.out_name} vs {args.ref_name}): {m['agreement']:.4f} "
           f"({round(m['agreement'] * m['samples'])}/{m['samples']})")
-    print(f"bit-identical outputs: {m['identical']}/{m['elements']}")
+    if args.require_identical or m["identical"]:
+        print(f"bit-identical outputs: {m['identical']}/{m['elements']}")
     print(f"max abs error: {m['max_abs_err']:.6g}, mean abs error: {m['mean_abs_err']:.6g}")
     if args.require_identical and m["identical"] != m["elements"]:
         print(f"compare: error: {m['elements'] - m['identical']} outputs differ from {args.ref_name}",

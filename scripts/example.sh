@@ -3,7 +3,7 @@
 #
 #   bash scripts/example.sh [--qat | --float] [--no-build]
 #
-# --qat: quantization-aware training of a 64-32-32-10 MLP (4-bit weights, 6-bit activations,
+# --qat (default): quantization-aware training of a 64-32-32-10 MLP (4-bit weights, 6-bit activations,
 #   numpy), exported as QONNX; fpgaopt compiles it to Vitis HLS C++, the C simulation runs on the
 #   test set and must reproduce qonnx's execute_onnx outputs bit for bit, hence its accuracy exactly.
 #   Output in build/example/qat/: digits_qat.onnx, X_test.npy / y_test.npy, qonnx.npy (reference),
@@ -11,21 +11,20 @@
 # --float: a float 64-32-32-10 MLP, compiled at the default precision fixed<16,6> and compared with
 #   onnxruntime; then `fpgaopt sweep` shows error and accuracy at narrower precisions.
 #   Output in build/example/float/.
-# The default is --float until the quantized path compiles (then --qat). Other options go to
-# scripts/setup.sh (e.g. --no-build to use binaries built by hand).
+# Other options go to scripts/setup.sh (e.g. --no-build to use binaries built by hand).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 step() { echo "example: $*"; }
 
-MODE=float
+MODE=qat
 SETUP_ARGS=()
 for arg in "$@"; do
     case "$arg" in
         --qat) MODE=qat ;;
         --float) MODE=float ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) SETUP_ARGS+=("$arg") ;;
     esac
 done
@@ -51,7 +50,7 @@ if [[ "$MODE" == qat ]]; then
 
     step "results (reference: qonnx execute_onnx; every output must be bit-identical)"
     "$PY" python/compare.py "$OUT/qonnx.npy" "$OUT/csim.npy" --labels "$OUT/y_test.npy" \
-        --ref-name "qonnx (reference)" --out-name csim --require-identical
+        --ref-name qonnx --out-name csim --require-identical
 else
     step "training a 64-32-32-10 float MLP on digits (numpy)"
     "$PY" python/train_digits_mlp.py "$OUT"

@@ -244,7 +244,20 @@ pub fn run_pipeline(
     let mut timings = vec![];
     for (pass, opts) in passes {
         let start = Instant::now();
-        (pass.run)(m, opts, ctx).map_err(|d| vec![d])?;
+        // A panic is a compiler bug; it still ends as a diagnostic and a clean exit, never an abort.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (pass.run)(m, opts, ctx)))
+            .unwrap_or_else(|payload| {
+                let what = payload
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| payload.downcast_ref::<&str>().copied())
+                    .unwrap_or("unknown panic");
+                Err(Diagnostic::error(
+                    Location::Unknown,
+                    format!("internal compiler error in pass '{}': {what}; please report it with the input", pass.name),
+                ))
+            });
+        result.map_err(|d| vec![d])?;
         timings.push(PassTiming { name: pass.name, time: start.elapsed() });
         if run.verify_each {
             crate::verifier::verify(m).map_err(|mut errs| {

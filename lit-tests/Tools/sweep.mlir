@@ -22,10 +22,10 @@
 
 // TABLE:      precision           max abs err  mean abs err  argmax agreement      accuracy
 // TABLE-NEXT: ---
-// TABLE-NEXT: float                         -             -                 -  50.00% (1/2)
+// TABLE-NEXT: reference                     -             -                 -  50.00% (1/2)
 // TABLE-NEXT: fixed<8,4>            0.000e+00     0.000e+00    100.00% (2/2)  50.00% (1/2)
 // TABLE-NEXT: fixed<4,2,RND,SAT>    1.750e+00     5.312e-01    100.00% (2/2)  50.00% (1/2)
-// TABLE-NEXT: narrowest precision that keeps the float accuracy: fixed<4,2,RND,SAT>
+// TABLE-NEXT: narrowest precision that keeps the reference accuracy: fixed<4,2,RND,SAT>
 // TABLE-NEXT: 2 precisions x 2 samples in {{.*}} s (qdf interpreter: bit-identical to C simulation, no g++ build)
 
 // JSON:      "recommended": "fixed<4,2,RND,SAT>"
@@ -46,7 +46,7 @@
 // INT32-NEXT:     "agree": 2,
 
 // NOLABELS: fixed<8,4>  0.000e+00  0.000e+00  100.00% (2/2)  -
-// NOLABELS: narrowest precision that agrees with the float argmax everywhere: fixed<8,4>
+// NOLABELS: narrowest precision that agrees with the reference argmax everywhere: fixed<8,4>
 
 // The config turns the layer's result back to TRN/WRAP: fc = [0.9375 -> 0.75, 0.75] and
 // [-0.875, 2.5 -> wraps to -1.5]; relu -> [[0.75, 0.75], [0, 0]]: errors 0.375, 0.25, 0, 3.5;

@@ -185,29 +185,36 @@ fn build(dir: &Path, report: &Report) -> DiagResult<PathBuf> {
         let obj = objs.join(format!("{stem}.o"));
         let deps = objs.join(format!("{stem}.d"));
         let opt = if rel == DATA_UNIT { "-O0" } else { "-O2" };
-        let mut args: Vec<String> = [opt].iter().chain(CXX_FLAGS.iter()).map(|s| s.to_string()).collect();
+        let mut args: Vec<String> = std::iter::once(opt).chain(CXX_FLAGS).map(str::to_string).collect();
         args.push(format!("-I{}", ap.display()));
-        let paths = [src.display().to_string(), obj.display().to_string(), deps.display().to_string()];
-        args.extend(["-c".into(), paths[0].clone(), "-o".into(), paths[1].clone(), "-MMD".into(), "-MF".into(), paths[2].clone()]);
+        args.extend(["-c".into(), src.display().to_string(), "-o".into(), obj.display().to_string()]);
+        args.extend(["-MMD".into(), "-MF".into(), deps.display().to_string()]);
         let stamp = objs.join(format!("{stem}.o.stamp"));
         units.push(Unit { rel: rel.clone(), obj, deps, stamp, args });
     }
-    let stale: Vec<&Unit> = units.iter().filter(|u| unit_key(u).ok().flatten().is_none()).collect();
+    let stale: Vec<&Unit> = units.iter().filter(|u| !is_current(u)).collect();
     for u in &stale {
         let _ = std::fs::remove_file(&u.stamp);
     }
+    // Stamp every object that compiled; then report the first failure, if any.
+    let mut failure = None;
     for (u, out) in stale.iter().zip(run_parallel(&stale)) {
-        let out = out.map_err(|e| error(format!("cannot run {CXX}: {e}")))?;
-        if !out.status.success() {
-            return Err(error(format!(
-                "{CXX} failed to compile {} ({}):\n{}",
-                u.rel,
-                out.status,
-                String::from_utf8_lossy(&out.stderr).trim_end()
-            )));
+        match out {
+            Ok(out) if out.status.success() => {
+                let key = dep_key(u)?;
+                std::fs::write(&u.stamp, format!("{key}\n")).map_err(|e| error(format!("cannot write {}: {e}", u.stamp.display())))?;
+            }
+            Ok(out) => {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                failure.get_or_insert_with(|| error(format!("{CXX} failed to compile {} ({}):\n{}", u.rel, out.status, stderr.trim_end())));
+            }
+            Err(e) => {
+                failure.get_or_insert_with(|| error(format!("cannot run {CXX}: {e}")));
+            }
         }
-        let key = dep_key(u)?;
-        std::fs::write(&u.stamp, format!("{key}\n")).map_err(|e| error(format!("cannot write {}: {e}", u.stamp.display())))?;
+    }
+    if let Some(e) = failure {
+        return Err(e);
     }
     // The binary: relinked unless its stamp names exactly the current objects.
     let binary = work.join(format!("{}_csim", report.name));
@@ -257,15 +264,11 @@ fn run_parallel(units: &[&Unit]) -> Vec<std::io::Result<Output>> {
         .collect()
 }
 
-/// The unit's key when its object is up to date (the object exists and its stamp matches the
-/// files it was built from), else `None`.
-fn unit_key(u: &Unit) -> DiagResult<Option<String>> {
-    if !u.obj.is_file() {
-        return Ok(None);
-    }
-    let Ok(stamp) = std::fs::read_to_string(&u.stamp) else { return Ok(None) };
-    let key = dep_key(u)?;
-    Ok((stamp.trim() == key).then_some(key))
+/// True when the unit's object exists and its stamp matches the files it was built from (as they
+/// are now); any file that cannot be read makes the unit stale.
+fn is_current(u: &Unit) -> bool {
+    let Ok(stamp) = std::fs::read_to_string(&u.stamp) else { return false };
+    u.obj.is_file() && dep_key(u).is_ok_and(|key| stamp.trim() == key)
 }
 
 /// A hash of the compiler, the unit's flags and every file its dependency file lists (by path and

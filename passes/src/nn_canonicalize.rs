@@ -23,7 +23,10 @@
 //!   onnxruntime's own formula, so the result is bit-identical to its BatchNormalization.
 //!
 //! The driver also erases dead pure ops. Folds into a dense layer change rounding (the products use
-//! folded weights); everything else computes exactly what the original ops computed.
+//! folded weights); everything else computes exactly what the original ops computed. In a quantized
+//! function (one holding a quantizer: `nn.quant`, `nn.bipolar_quant`, `nn.trunc`, `nn.qdq`,
+//! `nn.quantize_linear`) the three folds into a dense layer are off: its weights are quantized
+//! values and its float32 arithmetic is what the hardware reproduces bit for bit.
 
 use fpgaopt_ir::pass::{Options, PassContext, PassInfo, PassOption};
 use fpgaopt_ir::rewrite::{apply_patterns_greedily, GreedyConfig, Pattern};
@@ -53,6 +56,7 @@ Patterns, in order ("constant" = defined by nn.constant):
 - mul-into-dense: mul(dense(x, w, b), c) -> dense(x, w*c, b*c) under the same criteria;
 - batch-norm-to-affine: a remaining batch_norm with constant parameters -> add(mul(x, s), t) with
   per-channel constants shaped to broadcast along axis 1 (onnxruntime's formula, bit-identical).
+In functions holding quantizers the three folds into dense layers are off (they change rounding).
 A remark reports when the iteration limit stops the driver before a fixpoint."#,
     options: &[MAX_ITERATIONS],
     run,
@@ -156,6 +160,13 @@ fn flatten_to_reshape(m: &mut Module, op: OpId) -> bool {
     true
 }
 
+/// True when the function around `op` holds a quantizer: its arithmetic must stay bit-exact.
+fn in_quantized_function(m: &Module, op: OpId) -> bool {
+    let Some(f) = m.parent_op(op) else { return false };
+    let quantizer = |o: OpId| matches!(m.op(o).name(), "nn.quant" | "nn.bipolar_quant" | "nn.trunc" | "nn.qdq" | "nn.quantize_linear");
+    m.collect(f).into_iter().any(quantizer)
+}
+
 /// The constant weight and bias of a single-use `nn.dense` defining `v`, with N.
 fn foldable_dense(m: &Module, v: ValueId) -> Option<(Dense, Tensor, Tensor)> {
     let d = Dense::defining(m, v)?;
@@ -181,6 +192,9 @@ fn scale_columns(w: &Tensor, s: &[f32]) -> Tensor {
 // batch_norm(dense(x, w, b), scale, bias, mean, var) -> dense(x, w * s, (b - mean) * s + bias)
 fn fold_bn_into_dense(m: &mut Module, op: OpId) -> bool {
     let Some(bn) = BatchNorm::of(m, op) else { return false };
+    if in_quantized_function(m, op) {
+        return false;
+    }
     let Some((d, w, b)) = foldable_dense(m, bn.input(m)) else { return false };
     if m.ty(d.output(m)).shape().map_or(0, <[i64]>::len) != 2 {
         return false;
@@ -213,7 +227,7 @@ fn dense_and_column_constant(m: &Module, op: OpId) -> Option<(Dense, Tensor, Ten
 
 // add(dense(x, w, b), c) -> dense(x, w, b + c)
 fn add_into_dense_bias(m: &mut Module, op: OpId) -> bool {
-    if Add::of(m, op).is_none() {
+    if Add::of(m, op).is_none() || in_quantized_function(m, op) {
         return false;
     }
     let Some((d, w, b, c)) = dense_and_column_constant(m, op) else { return false };
@@ -226,7 +240,7 @@ fn add_into_dense_bias(m: &mut Module, op: OpId) -> bool {
 
 // mul(dense(x, w, b), c) -> dense(x, w * c, b * c)
 fn mul_into_dense(m: &mut Module, op: OpId) -> bool {
-    if Mul::of(m, op).is_none() {
+    if Mul::of(m, op).is_none() || in_quantized_function(m, op) {
         return false;
     }
     let Some((d, w, b, c)) = dense_and_column_constant(m, op) else { return false };

@@ -9,7 +9,9 @@
 //! reference, the argmax agreement with it and, with labels, the accuracy.
 //!
 //! The recommendation is the narrowest precision (fewest bits, then fewest integer bits) whose
-//! accuracy is at least the float model's, or without labels whose argmax agrees on every sample.
+//! accuracy is at least the reference's, or without labels whose argmax agrees on every sample.
+//! (For a quantized model the reference is the model with its quantizers, and the precision only
+//! types what no quantizer covers.)
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -224,7 +226,7 @@ impl SweepReport {
             "accuracy".into(),
         ]];
         lines.push([
-            "float".into(),
+            "reference".into(),
             "-".into(),
             "-".into(),
             "-".into(),
@@ -251,7 +253,8 @@ impl SweepReport {
                 s.push('\n');
             }
         }
-        let what = if self.reference_correct.is_some() { "keeps the float accuracy" } else { "agrees with the float argmax everywhere" };
+        let what =
+            if self.reference_correct.is_some() { "keeps the reference accuracy" } else { "agrees with the reference argmax everywhere" };
         match self.recommended() {
             Some(r) => s.push_str(&format!("narrowest precision that {what}: {}\n", r.precision)),
             None => s.push_str(&format!("no precision {what}\n")),
@@ -341,7 +344,7 @@ mod tests {
             time: Duration::ZERO,
         };
         assert_eq!(r.recommended().map(|r| r.precision.to_string()).as_deref(), Some("fixed<10,4>"));
-        assert!(r.table().contains("narrowest precision that keeps the float accuracy: fixed<10,4>"));
+        assert!(r.table().contains("narrowest precision that keeps the reference accuracy: fixed<10,4>"));
         r.reference_correct = None;
         r.rows.iter_mut().for_each(|x| x.correct = None);
         // Without labels, agreement on every sample decides (agree = 10 only at fixed<12,4>).

@@ -123,10 +123,10 @@ def test_table_lists_every_precision_and_a_recommendation(fpgaopt, digits):
                          "--input", digits["x"], "--labels", digits["y"])
     lines = proc.stdout.splitlines()
     assert lines[0].split()[:2] == ["precision", "max"], proc.stdout
-    assert lines[2].startswith("float"), proc.stdout
+    assert lines[2].startswith("reference"), proc.stdout
     for p, line in zip(precisions, lines[3:]):
         assert line.startswith(p + " "), proc.stdout
-    assert "narrowest precision that keeps the float accuracy:" in proc.stdout
+    assert "narrowest precision that keeps the reference accuracy:" in proc.stdout
 
 
 def test_modes_and_per_layer_config_pass_through(fpgaopt, digits, tmp_path):

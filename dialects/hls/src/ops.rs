@@ -4,7 +4,7 @@
 //! Scalar ops compute on `!hls.fixed` and `ap_int` values with C++ semantics: `add`, `sub` and `mul` are
 //! exact (their result type must hold every result), and only `cast` rounds or overflows.
 
-use fpgaopt_ir::builtin::{DENSE_ATTR, I64_ARRAY_ATTR, I64_ATTR, INDEX, STRING_ATTR};
+use fpgaopt_ir::builtin::{DENSE_ATTR, F64_ATTR, I64_ARRAY_ATTR, I64_ATTR, INDEX, STRING_ATTR};
 use fpgaopt_ir::opdef::{Irdl, TypeConstraint};
 use fpgaopt_ir::{op, Attribute, DenseElements, OpDef, Type};
 
@@ -31,6 +31,9 @@ pub fn all() -> Vec<&'static OpDef> {
         Div::def(),
         IndexCast::def(),
         DelinearizeIndex::def(),
+        FConstant::def(),
+        Fma::def(),
+        Exp::def(),
     ]
 }
 
@@ -51,17 +54,31 @@ pub static NUMERIC: TypeConstraint = TypeConstraint {
     check: |t| Scalar::of(t).is_some_and(|s| s.is_numeric()),
     irdl: Irdl::AnyOf(&["!hls.fixed", "!builtin.integer"]),
 };
+/// A numeric value or `f32`: what arithmetic computes on (f32 arithmetic is IEEE binary32).
+pub static ARITH: TypeConstraint = TypeConstraint {
+    summary: "fixed-point, si/ui integer or f32",
+    check: |t| Scalar::of(t).is_some_and(|s| s.is_numeric() || s == Scalar::F32),
+    irdl: Irdl::AnyOf(&["!hls.fixed", "!builtin.integer", "!builtin.f32"]),
+};
+/// `f32`.
+pub static F32: TypeConstraint = TypeConstraint { summary: "f32", check: |t| *t == Type::F32, irdl: Irdl::Base("!builtin.f32") };
+/// An integer or `f32`: what `hls.div` divides.
+pub static INT_OR_F32: TypeConstraint = TypeConstraint {
+    summary: "si/ui integer or f32",
+    check: |t| matches!(Scalar::of(t), Some(Scalar::Int { .. } | Scalar::F32)),
+    irdl: Irdl::AnyOf(&["!builtin.integer", "!builtin.f32"]),
+};
 /// A numeric value or `f32`: what `hls.cast` converts between.
 pub static CONVERTIBLE: TypeConstraint = TypeConstraint {
     summary: "fixed-point, si/ui integer or f32",
     check: |t| Scalar::of(t).is_some_and(|s| s.is_numeric() || s == Scalar::F32),
     irdl: Irdl::AnyOf(&["!hls.fixed", "!builtin.integer", "!builtin.f32"]),
 };
-/// Anything `hls.cmp` compares: a numeric value or an index.
+/// Anything `hls.cmp` compares: a numeric value, an `f32` or an index.
 pub static COMPARABLE: TypeConstraint = TypeConstraint {
-    summary: "fixed-point, si/ui integer or index",
-    check: |t| Scalar::of(t).is_some_and(|s| s.is_numeric() || s == Scalar::Index),
-    irdl: Irdl::AnyOf(&["!hls.fixed", "!builtin.integer", "!builtin.index"]),
+    summary: "fixed-point, si/ui integer, f32 or index",
+    check: |t| Scalar::of(t).is_some_and(|s| s.is_numeric() || s == Scalar::Index || s == Scalar::F32),
+    irdl: Irdl::AnyOf(&["!hls.fixed", "!builtin.integer", "!builtin.f32", "!builtin.index"]),
 };
 /// Any scalar of the dialect.
 pub static SCALAR: TypeConstraint = TypeConstraint {
@@ -107,9 +124,10 @@ default, means every dimension).
 op! {
     /// A constant array (weights).
     pub struct Rom = "hls.rom" {
-        summary: "a constant array of fixed-point or integer values",
+        summary: "a constant array of fixed-point, integer or f32 values",
         description: r#"Weights and tables: `static const T name[d0][d1] = {...};` in `firmware/weights/<name>.h`. `value` holds
-the raw mantissas (integers) in the array's shape; element `k` stands for `value[k] * 2^-F`. `name` is the
+the raw mantissas (integers) in the array's shape; element `k` stands for `value[k] * 2^-F`. An `f32`
+array holds f32 values. `name` is the
 C identifier (made unique on emission). Partitioning as for `hls.alloca`; a rom is never stored to.
 
 ```mlir
@@ -190,15 +208,16 @@ of up to 64 bits.
 op! {
     /// Exact sum.
     pub struct Add = "hls.add" {
-        summary: "exact sum of two fixed-point or integer values",
+        summary: "exact sum of two fixed-point or integer values, or an f32 sum",
         description: r#"C++ `lhs + rhs`. The result type must hold every possible sum exactly (it contains the type of
-`ap_fixed`'s `operator+`), so the op never rounds or overflows.
+`ap_fixed`'s `operator+`), so the op never rounds or overflows. On `f32` operands (all three types
+`f32`) it is the IEEE binary32 sum, one rounding, never contracted with a product.
 
 ```mlir
 %s = "hls.add"(%a, %b) : (!hls.fixed<8, 3, true, "TRN", "WRAP">, !hls.fixed<8, 3, true, "TRN", "WRAP">) -> !hls.fixed<9, 4, true, "TRN", "WRAP">
 ```"#,
-        operands: [lhs: NUMERIC, rhs: NUMERIC],
-        results: [result: NUMERIC],
+        operands: [lhs: ARITH, rhs: ARITH],
+        results: [result: ARITH],
         attributes: [],
         optional_attributes: [],
         regions: [],
@@ -210,14 +229,15 @@ op! {
 op! {
     /// Exact difference.
     pub struct Sub = "hls.sub" {
-        summary: "exact difference of two fixed-point or integer values",
+        summary: "exact difference of two fixed-point or integer values, or an f32 difference",
         description: r#"C++ `lhs - rhs`; the result type must hold every difference exactly (`operator-` is always signed).
+On `f32` operands it is the IEEE binary32 difference.
 
 ```mlir
 %d = "hls.sub"(%a, %b) : (!hls.fixed<8, 3, true, "TRN", "WRAP">, !hls.fixed<8, 3, true, "TRN", "WRAP">) -> !hls.fixed<9, 4, true, "TRN", "WRAP">
 ```"#,
-        operands: [lhs: NUMERIC, rhs: NUMERIC],
-        results: [result: NUMERIC],
+        operands: [lhs: ARITH, rhs: ARITH],
+        results: [result: ARITH],
         attributes: [],
         optional_attributes: [],
         regions: [],
@@ -229,14 +249,15 @@ op! {
 op! {
     /// Exact product.
     pub struct Mul = "hls.mul" {
-        summary: "exact product of two fixed-point or integer values",
+        summary: "exact product of two fixed-point or integer values, or an f32 product",
         description: r#"C++ `lhs * rhs`; the result type must hold every product exactly (`ap_fixed<W1+W2, I1+I2>`).
+On `f32` operands it is the IEEE binary32 product.
 
 ```mlir
 %p = "hls.mul"(%x, %w) : (!hls.fixed<8, 3, true, "TRN", "WRAP">, !hls.fixed<4, 1, true, "TRN", "WRAP">) -> !hls.fixed<12, 4, true, "TRN", "WRAP">
 ```"#,
-        operands: [lhs: NUMERIC, rhs: NUMERIC],
-        results: [result: NUMERIC],
+        operands: [lhs: ARITH, rhs: ARITH],
+        results: [result: ARITH],
         attributes: [],
         optional_attributes: [],
         regions: [],
@@ -277,8 +298,8 @@ op! {
 ```mlir
 %r = "hls.max"(%x, %zero) : (!hls.fixed<8, 3, true, "TRN", "WRAP">, !hls.fixed<8, 3, true, "TRN", "WRAP">) -> !hls.fixed<8, 3, true, "TRN", "WRAP">
 ```"#,
-        operands: [lhs: NUMERIC, rhs: NUMERIC],
-        results: [result: NUMERIC],
+        operands: [lhs: ARITH, rhs: ARITH],
+        results: [result: ARITH],
         attributes: [],
         optional_attributes: [],
         regions: [],
@@ -296,8 +317,8 @@ op! {
 ```mlir
 %r = "hls.min"(%x, %hi) : (!hls.fixed<8, 3, true, "TRN", "WRAP">, !hls.fixed<8, 3, true, "TRN", "WRAP">) -> !hls.fixed<8, 3, true, "TRN", "WRAP">
 ```"#,
-        operands: [lhs: NUMERIC, rhs: NUMERIC],
-        results: [result: NUMERIC],
+        operands: [lhs: ARITH, rhs: ARITH],
+        results: [result: ARITH],
         attributes: [],
         optional_attributes: [],
         regions: [],
@@ -370,16 +391,17 @@ softmax division use it to move between values and their integer mantissas.
 op! {
     /// Integer quotient.
     pub struct Div = "hls.div" {
-        summary: "integer quotient truncated toward zero",
+        summary: "integer quotient truncated toward zero, or an f32 quotient",
         description: r#"C++ `lhs / rhs` on `ap_int` values: the exact quotient truncated toward zero. The result type must
 hold every quotient (`ap_int<W1 + S2>`, signed when either operand is). The divisor must not be zero:
-producers select a safe divisor first.
+producers select a safe divisor first. On `f32` operands (all three `f32`) it is the IEEE binary32
+quotient (correctly rounded).
 
 ```mlir
 %q = "hls.div"(%a, %b) : (ui30, ui25) -> ui30
 ```"#,
-        operands: [lhs: INTEGER, rhs: INTEGER],
-        results: [result: INTEGER],
+        operands: [lhs: INT_OR_F32, rhs: INT_OR_F32],
+        results: [result: INT_OR_F32],
         attributes: [],
         optional_attributes: [],
         regions: [],
@@ -426,6 +448,64 @@ shapes (reshape); once loops are unrolled the divisions are by constants and van
         regions: [],
         traits: [Pure],
         verify: Some(verify_delinearize),
+    }
+}
+
+op! {
+    /// A float constant.
+    pub struct FConstant = "hls.fconstant" {
+        summary: "an f32 constant",
+        description: r#"`value` is the f32 value (held as the f64 it converts to exactly); C++ `1.5f`.
+
+```mlir
+%half = "hls.fconstant"() {value = 5.0e-1} : () -> f32
+```"#,
+        operands: [],
+        results: [result: F32],
+        attributes: [value: F64_ATTR => f64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_fconstant),
+    }
+}
+
+op! {
+    /// Fused multiply-add.
+    pub struct Fma = "hls.fma" {
+        summary: "f32 fused multiply-add: a * b + c with one rounding",
+        description: r#"C++ `std::fma(a, b, c)` on floats: the exact `a * b + c`, rounded once (IEEE `fusedMultiplyAdd`).
+
+```mlir
+%acc2 = "hls.fma"(%x, %w, %acc) : (f32, f32, f32) -> f32
+```"#,
+        operands: [a: F32, b: F32, c: F32],
+        results: [result: F32],
+        attributes: [],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: None,
+    }
+}
+
+op! {
+    /// Exponential.
+    pub struct Exp = "hls.exp" {
+        summary: "f32 exponential through the C library's double exp",
+        description: r#"C++ `float(std::exp(double(x)))`: the double-precision exponential rounded to f32 (what
+`qdf.fsoftmax` specifies).
+
+```mlir
+%e = "hls.exp"(%d) : (f32) -> f32
+```"#,
+        operands: [input: F32],
+        results: [result: F32],
+        attributes: [],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: None,
     }
 }
 

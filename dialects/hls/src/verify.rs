@@ -33,6 +33,12 @@ pub(crate) fn verify_rom(m: &Module, op: OpId) -> Result<(), String> {
     let a = array_of(m, m.result(op, 0))?;
     let rom = crate::Rom(op);
     let value = rom.value(m);
+    if a.elem == Type::F32 {
+        if value.kind != ElementKind::F32 || value.ty.shape() != Some(&a.dims[..]) {
+            return Err(format!("an f32 array needs f32 values of dimensions {:?}, found {}", a.dims, value.ty));
+        }
+        return check_partition(m, op, a.dims.len());
+    }
     if !matches!(value.kind, ElementKind::Int(_)) {
         return Err(format!("'value' must hold integer mantissas, found {}", value.ty));
     }
@@ -109,7 +115,29 @@ pub(crate) fn verify_constant(m: &Module, op: OpId) -> Result<(), String> {
     Ok(())
 }
 
+/// Float arithmetic: every operand and the result are f32 (`Some(())`), or none is (`None`).
+fn float_arith(m: &Module, op: OpId) -> Result<Option<()>, String> {
+    let vals: Vec<ValueId> = m.op(op).operands.iter().chain(&m.op(op).results).copied().collect();
+    let floats = vals.iter().filter(|&&v| *m.ty(v) == Type::F32).count();
+    match floats {
+        0 => Ok(None),
+        n if n == vals.len() => Ok(Some(())),
+        _ => Err("f32 arithmetic needs f32 operands and result (convert with hls.cast first)".into()),
+    }
+}
+
+pub(crate) fn verify_fconstant(m: &Module, op: OpId) -> Result<(), String> {
+    let v = crate::FConstant(op).value(m);
+    if !v.is_finite() || (v as f32) as f64 != v {
+        return Err(format!("value {v} is not a finite f32"));
+    }
+    Ok(())
+}
+
 fn verify_exact(m: &Module, op: OpId, name: &str, exact: fn(&Fixed, &Fixed) -> Fixed) -> Result<(), String> {
+    if float_arith(m, op)?.is_some() {
+        return Ok(());
+    }
     let (a, b) = (numeric(m, m.operand(op, 0))?, numeric(m, m.operand(op, 1))?);
     let r = numeric(m, m.result(op, 0))?;
     let need = exact(&a, &b);
@@ -166,6 +194,10 @@ pub(crate) fn verify_cmp(m: &Module, op: OpId) -> Result<(), String> {
     let is_index = |v| *m.ty(v) == Type::Index;
     if is_index(c.lhs(m)) != is_index(c.rhs(m)) {
         return Err("cannot compare an index with a number".into());
+    }
+    let is_f32 = |v| *m.ty(v) == Type::F32;
+    if is_f32(c.lhs(m)) != is_f32(c.rhs(m)) {
+        return Err("cannot compare an f32 with a fixed-point value (convert first)".into());
     }
     Ok(())
 }

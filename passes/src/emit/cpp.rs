@@ -17,7 +17,7 @@ use fpgaopt_hls::{ArrayType, Scalar};
 use fpgaopt_ir::builtin::{CallOp, ConstantOp, ForOp, FuncOp, ReturnOp, YieldOp};
 use fpgaopt_ir::{Attribute, BlockId, DiagResult, Diagnostic, Module, OpId, ValueDef, ValueId};
 
-use super::names::{cpp_type, fixed_literal, int_literal, Namer};
+use super::names::{cpp_type, f32_literal, fixed_literal, int_literal, Namer};
 
 /// What the whole project shares while printing functions.
 pub(crate) struct Ctx<'a> {
@@ -219,7 +219,7 @@ impl<'a> FnEmitter<'a, '_> {
 
     fn statement(&mut self, op: OpId) -> DiagResult<()> {
         let m = self.m;
-        if m.is(op, ConstantOp::def()) || hls::Constant::of(m, op).is_some() || hls::Rom::of(m, op).is_some() {
+        if m.is(op, ConstantOp::def()) || hls::Constant::of(m, op).is_some() || hls::FConstant::of(m, op).is_some() || hls::Rom::of(m, op).is_some() {
             return Ok(()); // literals print at their uses; roms are globals
         }
         if m.is(op, YieldOp::def()) {
@@ -378,6 +378,9 @@ impl<'a> FnEmitter<'a, '_> {
         if let Some(c) = hls::Constant::of(m, op) {
             return self.constant(op, c.value(m));
         }
+        if let Some(c) = hls::FConstant::of(m, op) {
+            return Ok(Expr::atom(f32_literal(c.value(m) as f32)));
+        }
         if self.inlined.contains(&op) {
             return self.op_expr(op);
         }
@@ -448,6 +451,13 @@ impl<'a> FnEmitter<'a, '_> {
             let (c, a, b) = (operand(self, 0)?, operand(self, 1)?, operand(self, 2)?);
             return Ok(Expr::compound(format!("{c} ? {a} : {b}")));
         }
+        if hls::Fma::of(m, op).is_some() {
+            let (a, b, c) = (operand(self, 0)?, operand(self, 1)?, operand(self, 2)?);
+            return Ok(Expr::atom(format!("std::fma({a}, {b}, {c})")));
+        }
+        if let Some(e) = hls::Exp::of(m, op) {
+            return Ok(Expr::atom(format!("float(std::exp(double({})))", self.expr(e.input(m))?.text)));
+        }
         Err(err(m, op, "not an expression"))
     }
 }
@@ -465,4 +475,11 @@ fn is_expression(m: &Module, op: OpId) -> bool {
         || hls::Min::of(m, op).is_some()
         || hls::Cmp::of(m, op).is_some()
         || hls::Select::of(m, op).is_some()
+        || hls::Fma::of(m, op).is_some()
+        || hls::Exp::of(m, op).is_some()
+}
+
+/// True when a function calls into `<cmath>` (`hls.fma`, `hls.exp`).
+pub(crate) fn uses_cmath(m: &Module, f: OpId) -> bool {
+    m.collect(f).into_iter().any(|o| hls::Fma::of(m, o).is_some() || hls::Exp::of(m, o).is_some())
 }

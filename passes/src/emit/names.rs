@@ -137,6 +137,16 @@ pub fn float_literal(v: f64) -> String {
     s.strip_suffix(".0").map_or(s.clone(), str::to_string)
 }
 
+/// An f32 as a C++ `float` literal that reads back to the same float (`0.1f`, `-3.0f`, `1e-7f`).
+pub fn f32_literal(v: f32) -> String {
+    let s = format!("{v:?}");
+    if s.contains(['.', 'e']) {
+        format!("{s}f")
+    } else {
+        format!("{s}.0f")
+    }
+}
+
 /// An integer literal of any `i64` value (`LL` beyond `int`).
 pub fn int_literal(v: i64) -> String {
     if i32::try_from(v).is_ok() {

@@ -207,6 +207,7 @@ impl Importer<'_> {
         let xv = self.operand(node, 0)?;
         let y = self.emit(node, fpgaopt_nn::Flatten::def(), vec![xv], out, vec![("axis", Attribute::i64(axis as i64))]);
         self.define(node, 0, Val::Ir(y));
+        self.forward_int_range(node, &x);
         Ok(())
     }
 

@@ -142,6 +142,56 @@ impl<'a> FnBuilder<'a> {
         c
     }
 
+    /// An f32 constant (in the header).
+    pub fn fconst(&mut self, v: f32) -> ValueId {
+        let key = (Type::F32, v.to_bits() as i64);
+        if let Some(&c) = self.constants.get(&key) {
+            return c;
+        }
+        let op = self.build_in_header(hls::FConstant::spec(self.loc.clone()).results([Type::F32]).attr("value", Attribute::f64(v as f64)));
+        let c = self.m.result(op, 0);
+        self.constants.insert(key, c);
+        c
+    }
+
+    /// A rom of f32 values (in the header).
+    pub fn from(&mut self, values: &[f32], dims: &[i64], name: &str, partition: Option<(&str, i64)>) -> ValueId {
+        let dense = DenseElements::from_f32(dims, values);
+        let ty = ArrayType::new(dims, Type::F32).to_type();
+        let mut spec = hls::Rom::spec(self.loc.clone()).results([ty]).attr("value", Attribute::Dense(dense)).attr("name", Attribute::str(name));
+        if let Some((mode, dim)) = partition {
+            spec = spec.attr("partition", Attribute::str(mode));
+            if dim != 0 {
+                spec = spec.attr("dim", Attribute::i64(dim));
+            }
+        }
+        let op = self.build_in_header(spec);
+        let v = self.m.result(op, 0);
+        self.m.set_name_hint(v, Some(name.to_string()));
+        v
+    }
+
+    /// f32 `a + b`, `a - b`, `a * b`, `a / b` (`op` is `+`, `-`, `*` or `/`).
+    pub fn farith(&mut self, op: char, a: ValueId, b: ValueId) -> ValueId {
+        let spec = match op {
+            '+' => hls::Add::spec(self.loc.clone()),
+            '-' => hls::Sub::spec(self.loc.clone()),
+            '*' => hls::Mul::spec(self.loc.clone()),
+            _ => hls::Div::spec(self.loc.clone()),
+        };
+        self.value(spec.operands([a, b]).results([Type::F32]), None)
+    }
+
+    /// f32 `fma(a, b, c)`.
+    pub fn fma(&mut self, a: ValueId, b: ValueId, c: ValueId) -> ValueId {
+        self.value(hls::Fma::spec(self.loc.clone()).operands([a, b, c]).results([Type::F32]), None)
+    }
+
+    /// f32 `exp(x)` through double.
+    pub fn exp(&mut self, x: ValueId) -> ValueId {
+        self.value(hls::Exp::spec(self.loc.clone()).operands([x]).results([Type::F32]), None)
+    }
+
     /// A rom of mantissas (in the header).
     pub fn rom(&mut self, values: &[i64], dims: &[i64], elem: Type, name: &str, partition: Option<(&str, i64)>) -> ValueId {
         let bits = values.iter().map(|&v| signed_bits(v as i128)).max().unwrap_or(1);

@@ -59,10 +59,21 @@ fn table_of(m: &Module, op: OpId, samples: &str, ty: &str) -> DiagResult<Table> 
 /// The operand names of an op, used for argument and rom names.
 fn roles(name: &str) -> &'static [&'static str] {
     match name {
-        "qdf.dense" => &["x", "w", "b"],
-        "qdf.matmul" | "qdf.add" | "qdf.sub" | "qdf.mul" => &["a", "b"],
+        "qdf.dense" | "qdf.fdense" => &["x", "w", "b"],
+        "qdf.matmul" | "qdf.add" | "qdf.sub" | "qdf.mul" | "qdf.fadd" | "qdf.fsub" | "qdf.fmul" | "qdf.fdiv" => &["a", "b"],
         _ => &["x"],
     }
+}
+
+/// True when `v` is a qdf constant (fixed or f32): a rom, not a layer.
+pub(crate) fn is_constant(m: &Module, v: ValueId) -> bool {
+    fpgaopt_qdf::Constant::defining(m, v).is_some() || fpgaopt_qdf::FConstant::defining(m, v).is_some()
+}
+
+/// The contents of a constant operand: integer mantissas or f32 values.
+enum Data {
+    Ints(Vec<i64>),
+    Floats(Vec<f32>),
 }
 
 /// What `hls.layer` says about a layer: name, op, types and shapes of its operands and result.
@@ -76,8 +87,8 @@ fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
     ];
     for (i, &v) in data.operands.iter().enumerate() {
         let role = match (data.name(), i) {
-            ("qdf.dense", 1) => "weight",
-            ("qdf.dense", 2) => "bias",
+            ("qdf.dense" | "qdf.fdense", 1) => "weight",
+            ("qdf.dense" | "qdf.fdense", 2) => "bias",
             (_, 0) => "input",
             _ => "rhs",
         };
@@ -112,8 +123,13 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
     let mut constants = vec![];
     for (i, &v) in operands.iter().enumerate() {
         let role = roles(opname).get(i).copied().unwrap_or("x");
-        match fpgaopt_qdf::Constant::defining(m, v) {
-            Some(c) => constants.push((i, c.value(m).to_i64_vec(), shape(m, v), elem(m, v), role)),
+        let data = match (fpgaopt_qdf::Constant::defining(m, v), fpgaopt_qdf::FConstant::defining(m, v)) {
+            (Some(c), _) => Some(Data::Ints(c.value(m).to_i64_vec())),
+            (_, Some(c)) => Some(Data::Floats(c.value(m).to_f32_vec())),
+            _ => None,
+        };
+        match data {
+            Some(d) => constants.push((i, d, shape(m, v), elem(m, v), role)),
             None => params.push((array_type(m.ty(v)).ok_or_else(|| unsupported("operand is not a tensor of f32 or !qdf.fixed"))?, role.to_string())),
         }
     }
@@ -146,11 +162,15 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         if let Some((_, values, dims, ety, role)) = constants.iter().find(|c| c.0 == i) {
             let partition = match (cfg.parallel, opname, i) {
                 (true, _, _) => Some(("complete", 0)),
-                (false, "qdf.dense", 1) => Some(("complete", 1)),
+                (false, "qdf.dense" | "qdf.fdense", 1) => Some(("complete", 1)),
                 _ => None,
             };
             let partition = partition.filter(|_| !dims.is_empty());
-            arrays.push(b.rom(values, dims, ety.clone(), &format!("{name}_{role}"), partition));
+            let rom_name = format!("{name}_{role}");
+            arrays.push(match values {
+                Data::Ints(v) => b.rom(v, dims, ety.clone(), &rom_name, partition),
+                Data::Floats(v) => b.from(v, dims, &rom_name, partition),
+            });
         } else {
             arrays.push(*next_arg.next().expect("one argument per non-constant operand"));
         }
@@ -209,7 +229,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
                 b.cast(r, &out_ty)
             })
         }
-        "qdf.add" | "qdf.sub" | "qdf.mul" => {
+        "qdf.add" | "qdf.sub" | "qdf.mul" | "qdf.fadd" | "qdf.fsub" | "qdf.fmul" | "qdf.fdiv" => {
             let z = arrays[1];
             let (sa, sb) = (operand_shapes[0].clone(), operand_shapes[1].clone());
             let saved = b.at;
@@ -219,13 +239,33 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             let r = match opname {
                 "qdf.add" => b.add(va, vb),
                 "qdf.sub" => b.sub(va, vb),
-                _ => b.mul(va, vb),
+                "qdf.mul" => b.mul(va, vb),
+                "qdf.fadd" => b.farith('+', va, vb),
+                "qdf.fsub" => b.farith('-', va, vb),
+                "qdf.fmul" => b.farith('*', va, vb),
+                _ => b.farith('/', va, vb),
             };
             let r = b.cast(r, &out_ty);
             b.store(r, y, &ivs);
             b.at = saved;
         }
         "qdf.dense" => dense(&mut b, &arrays, y, &sx, &operand_shapes[1], acc.as_ref(), &out_ty),
+        "qdf.frelu" => {
+            let zero = b.fconst(0.0);
+            map(&mut b, x, y, &sy, |b, v| b.max(v, zero))
+        }
+        "qdf.fdense" => {
+            let order = attrs.iter().find(|(n, _)| n == "order").and_then(|(_, a)| a.as_str()).unwrap_or("mlas_packed").to_string();
+            let bias_first = attrs.iter().any(|(n, a)| n == "bias_first" && a.as_bool() == Some(true));
+            super::float::fdense(&mut b, &arrays, y, &sx, &operand_shapes[1], &order, bias_first);
+        }
+        "qdf.fsoftmax" => {
+            let axis = attr("axis").unwrap_or(-1).rem_euclid(sy.len().max(1) as i64) as usize;
+            super::float::fsoftmax(&mut b, x, y, &sy, axis, cfg);
+        }
+        "qdf.fquant" => super::float::fquant(&mut b, x, y, &sy, &attrs, &out_ty, name),
+        "qdf.threshold" => super::requant::threshold(&mut b, x, y, &sy, &attrs, &in_elems[0], &out_ty, name),
+        "qdf.requant" => super::requant::requant(&mut b, x, y, &sy, &attrs, &in_elems[0], &out_ty, name),
         "qdf.matmul" => matmul(&mut b, &arrays, y, &operand_shapes, &sy, acc.as_ref(), &out_ty),
         "qdf.softmax" => {
             let t = tables.expect("softmax attributes");
@@ -256,7 +296,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
 }
 
 /// `y[i] = f(x[i])` over every element.
-fn map(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i64], f: impl FnOnce(&mut FnBuilder<'_>, ValueId) -> ValueId) {
+pub(crate) fn map(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i64], f: impl FnOnce(&mut FnBuilder<'_>, ValueId) -> ValueId) {
     let saved = b.at;
     let ivs = b.loop_nest(dims, Pipelined, &["i", "j", "k", "l", "n"]);
     let v = b.load(x, &ivs);
@@ -266,7 +306,7 @@ fn map(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i64], f: impl FnOn
 }
 
 /// The indices of a numpy-broadcast operand of shape `s` for output indices `ivs`.
-fn broadcast(b: &mut FnBuilder<'_>, ivs: &[ValueId], s: &[i64]) -> Vec<ValueId> {
+pub(crate) fn broadcast(b: &mut FnBuilder<'_>, ivs: &[ValueId], s: &[i64]) -> Vec<ValueId> {
     let off = ivs.len() - s.len();
     s.iter().enumerate().map(|(i, &d)| if d == 1 { b.index(0) } else { ivs[i + off] }).collect()
 }

@@ -20,8 +20,10 @@
 //!   top function is a `DATAFLOW` region of layer calls.
 
 mod builder;
+mod float;
 mod layers;
 mod lookup;
+mod requant;
 mod softmax;
 
 use std::collections::HashSet;
@@ -170,13 +172,13 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
             let r = *m.op(op).results.first()?;
             let uses = &m.value(r).uses;
             let j = outputs.iter().position(|&o| o == r)?;
-            (uses.len() == 1 && uses[0].0 == ret && fpgaopt_qdf::Constant::of(m, op).is_none()).then_some(j)
+            (uses.len() == 1 && uses[0].0 == ret && !layers::is_constant(m, r)).then_some(j)
         })
         .collect();
 
     let (mut layer_funcs, mut calls) = (vec![], vec![]);
     for (i, &op) in ops.iter().enumerate() {
-        if op == ret || fpgaopt_qdf::Constant::of(m, op).is_some() {
+        if op == ret || m.op(op).results.first().is_some_and(|&r| layers::is_constant(m, r)) {
             continue;
         }
         if m.op(op).def.dialect() != "qdf" || m.op(op).results.len() != 1 {
@@ -199,7 +201,7 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
     for (op, name, direct) in calls {
         let mut call_args = vec![];
         for &v in &b.m.op(op).operands.clone() {
-            if fpgaopt_qdf::Constant::defining(b.m, v).is_some() {
+            if layers::is_constant(b.m, v) {
                 continue;
             }
             call_args.push(lookup(&arrays, v).ok_or_else(|| Diagnostic::error(b.m.op(op).loc.clone(), "operand defined after its use"))?);

@@ -70,15 +70,15 @@ fn dot_m1(p: &[f32], c: f32) -> f32 {
     let mut total = c;
     let mut chunks = p.chunks_exact(4);
     for g in &mut chunks {
-        total = (((g[0] + g[1]) + g[2]) + g[3]) + total;
+        total += ((g[0] + g[1]) + g[2]) + g[3];
     }
     let rest = chunks.remainder();
     let (pair, single) = rest.split_at(rest.len() & 2);
     if let [a, b] = pair {
-        total = (a + b) + total;
+        total += a + b;
     }
     if let [a] = single {
-        total = a + total;
+        total += a;
     }
     total
 }

@@ -71,6 +71,12 @@ impl QConverter<'_> {
             out_shape: shape_of(m, d.output(m)),
         };
         let x = self.val(d.input(m), op)?;
+        // After the last quantizer (float-tail=exact-f32) a layer the integer path would only
+        // approximate is the reference's own float32 dense.
+        if self.tail.contains(&op) && !self.integer_dense_is_exact(&x, &w, &b, &l) {
+            let xf = self.to_float(&x, l.at, &l.loc);
+            return self.float_dense(xf, x.exact, &w, &b, &l);
+        }
         match &x.form {
             Form::Fixed(v) => self.fixed_dense(*v, x.exact, &w, &b, &l),
             Form::Scaled(v, s) if s.len() == 1 => self.scaled_dense(*v, s[0], &w, &b, &l),
@@ -79,6 +85,20 @@ impl QConverter<'_> {
                 self.float_dense(xf, x.exact, &w, &b, &l)
             }
         }
+    }
+
+    /// True when the integer path computes this dense layer exactly as the reference does.
+    fn integer_dense_is_exact(&self, x: &QVal, w: &[f32], b: &[f32], l: &Layer) -> bool {
+        let Form::Fixed(v) = x.form else { return false };
+        let tx = self.fixed_type(v);
+        let Some(gw) = grid::grid(&w.iter().map(|&v| v as f64).collect::<Vec<_>>(), MAX_GRID_WEIGHT_BITS) else { return false };
+        let gb = super::grid(&b.iter().map(|&v| v as f64).collect::<Vec<_>>());
+        let zero = Grid { frac: 0, mantissas: vec![0; l.n] };
+        let fits = |bias: &Grid| {
+            dense_acc(&tx, &Operand { ty: grid_type(&gw), values: Some(&gw.mantissas) }, &Operand { ty: grid_type(bias), values: Some(&bias.mantissas) }, l.k, l.n)
+                .is_ok_and(|a| a.width <= 25)
+        };
+        fits(&gb) || (fits(&zero) && (l.bias_last() || b.iter().all(|&v| v == 0.0)))
     }
 
     /// `qdf.fdense`, the reference's own float32 computation.
@@ -111,24 +131,40 @@ impl QConverter<'_> {
     fn fixed_dense(&mut self, x: ValueId, exact: bool, w: &[f32], b: &[f32], l: &Layer) -> DiagResult<QVal> {
         let tx = self.fixed_type(x);
         let wf: Vec<f64> = w.iter().map(|&v| v as f64).collect();
-        let Some(gw) = grid::grid(&wf, MAX_GRID_WEIGHT_BITS) else {
-            // Non-power-of-two weights: the input's mantissas are codes of scale 1 (on its grid).
-            return self.scaled_dense(x, 1.0, w, b, l);
-        };
+        let gw = grid::grid(&wf, MAX_GRID_WEIGHT_BITS);
         let gb = super::grid(&b.iter().map(|&v| v as f64).collect::<Vec<_>>());
         let zero = Grid { frac: 0, mantissas: vec![0; l.n] };
-        // The accumulator bound below 2^24 LSBs: a sign bit and 24 bits.
-        let fits = |bias: &Grid| {
-            dense_acc(&tx, &Operand { ty: grid_type(&gw), values: Some(&gw.mantissas) }, &Operand { ty: grid_type(bias), values: Some(&bias.mantissas) }, l.k, l.n)
+        // The accumulator bound below 2^24 LSBs (a sign bit and 24 bits): the reference's float32
+        // partial sums are exact in any order.
+        let fits = |gw: &Grid, bias: &Grid| {
+            dense_acc(&tx, &Operand { ty: grid_type(gw), values: Some(&gw.mantissas) }, &Operand { ty: grid_type(bias), values: Some(&bias.mantissas) }, l.k, l.n)
                 .is_ok_and(|a| a.width <= 25)
         };
-        let (with_bias, without) = (fits(&gb), fits(&zero));
+        let zero_bias = b.iter().all(|&v| v == 0.0);
+        let provable = gw.as_ref().is_some_and(|g| fits(g, &gb) || (fits(g, &zero) && (l.bias_last() || zero_bias)));
+        // Weights that are not provably exact on their grid: integer codes when they are narrower
+        // (a non-power-of-two quantizer's codes), else the grid anyway.
+        let gw = match gw {
+            Some(g) if provable => g,
+            other => {
+                let codes = grid::recover_codes(w, l.k, l.n, MAX_CODE);
+                let narrower = codes.as_ref().is_some_and(|c| {
+                    let cw = Grid { frac: 0, mantissas: c.codes.clone() }.width();
+                    other.as_ref().is_none_or(|g| cw < g.width())
+                });
+                match other {
+                    Some(g) if !narrower => g,
+                    _ => return self.scaled_dense(x, 1.0, w, b, l),
+                }
+            }
+        };
+        let (with_bias, without) = (fits(&gw, &gb), fits(&gw, &zero));
         // Every partial sum, bias included, fits 24 bits: exact in any order.
         if with_bias {
             let (y, _) = self.integer_dense(x, &gw, &gb, l)?;
             return Ok(QVal::fixed(y, exact));
         }
-        if b.iter().all(|&v| v == 0.0) {
+        if zero_bias {
             let (y, _) = self.integer_dense(x, &gw, &zero, l)?;
             if !without {
                 self.approx(&l.loc, "float32 sums beyond 24 bits");
@@ -153,20 +189,28 @@ impl QConverter<'_> {
     /// accumulator `A` stands for `A * s * s_w[j]`.
     fn scaled_dense(&mut self, x: ValueId, s: f64, w: &[f32], b: &[f32], l: &Layer) -> DiagResult<QVal> {
         let wf: Vec<f64> = w.iter().map(|&v| v as f64).collect();
-        let (codes, wscale) = match grid::grid(&wf, MAX_GRID_WEIGHT_BITS) {
-            Some(g) => {
-                let unit = 2f64.powi(-g.frac as i32);
-                (Grid { frac: 0, mantissas: g.mantissas }, vec![unit])
-            }
-            None => match grid::recover_codes(w, l.k, l.n, MAX_CODE) {
-                Some(c) => (Grid { frac: 0, mantissas: c.codes }, c.scale.iter().map(|&v| v as f64).collect()),
-                None => {
-                    let xf = self.dequantize(x, l.at, &l.loc);
-                    let q = QVal { form: Form::Scaled(x, vec![s]), exact: true };
-                    let xf = if s == 1.0 { xf } else { self.to_float(&q, l.at, &l.loc) };
-                    return self.float_dense(xf, false, w, b, l);
+        // The narrower of the power-of-two grid and recovered per-column codes.
+        let g = grid::grid(&wf, MAX_GRID_WEIGHT_BITS).map(|g| {
+            let unit = 2f64.powi(-g.frac as i32);
+            (Grid { frac: 0, mantissas: g.mantissas }, vec![unit])
+        });
+        let c = grid::recover_codes(w, l.k, l.n, MAX_CODE)
+            .map(|c| (Grid { frac: 0, mantissas: c.codes }, c.scale.iter().map(|&v| v as f64).collect::<Vec<_>>()));
+        let (codes, wscale) = match (g, c) {
+            (Some(g), Some(c)) => {
+                if c.0.width() < g.0.width() {
+                    c
+                } else {
+                    g
                 }
-            },
+            }
+            (Some(g), None) => g,
+            (None, Some(c)) => c,
+            (None, None) => {
+                let q = QVal { form: Form::Scaled(x, vec![s]), exact: true };
+                let xf = self.to_float(&q, l.at, &l.loc);
+                return self.float_dense(xf, false, w, b, l);
+            }
         };
         self.approx(&l.loc, "non-power-of-two scales: the reference rounds its float32 products and sums");
         // The accumulator's value unit is 2^-F_x (the input type's grid) times s * s_w[j].

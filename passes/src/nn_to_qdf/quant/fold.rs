@@ -1,4 +1,5 @@
-//! Folds `qdf.dequantize -> (float32 ops with constants) -> qdf.fquant` into `qdf.threshold`.
+//! Folds `qdf.dequantize -> (float32 ops with constants) -> qdf.fquant | qdf.quantize` into
+//! `qdf.threshold`.
 //!
 //! Such a chain is what a batch norm, a float bias or a non-power-of-two rescale between an exact
 //! accumulator and a quantizer becomes: exact, but float32 hardware. Every op in it is monotone in
@@ -166,12 +167,55 @@ fn ints(shape: &[i64], v: &[i128]) -> Option<Attribute> {
     DenseElements::from_ints(shape, Type::int(w), &vals).ok().map(Attribute::Dense)
 }
 
-/// Folds every foldable chain of `func` into a `qdf.threshold`.
-pub(super) fn fold_function(m: &mut Module, func: OpId, max_levels: usize) -> DiagResult<()> {
-    let Some(body) = m.entry_block(func, 0) else { return Ok(()) };
-    let quants: Vec<OpId> = m.block_ops(body).iter().copied().filter(|&o| qdf::FQuant::of(m, o).is_some()).collect();
+/// Erases the chain's ops and the constants only they used.
+fn erase_chain(m: &mut Module, c: &Chain) {
+    for &op in c.ops.iter().rev() {
+        let consts: Vec<OpId> = m.op(op).operands.iter().filter_map(|&v| m.def_op(v)).filter(|&d| qdf::FConstant::of(m, d).is_some()).collect();
+        m.erase(op);
+        for k in consts {
+            if m.op(k).results.iter().all(|&r| m.value(r).uses.is_empty()) {
+                m.erase(k);
+            }
+        }
+    }
+}
+
+/// Replaces the result of `last` by `new`, keeping its name.
+fn replace(m: &mut Module, last: OpId, new: ValueId) {
+    let out = m.result(last, 0);
+    let hint = m.value(out).name_hint.clone();
+    m.set_name_hint(new, hint);
+    m.replace_all_uses(out, new);
+}
+
+/// What folding did: per requantized layer, (name, differing, checked) accumulator samples.
+#[derive(Default)]
+pub(super) struct FoldReport {
+    pub requants: Vec<(String, u64, u64)>,
+}
+
+/// Folds every foldable chain of `func`: linear rescales with many levels into `qdf.requant`, the
+/// rest (up to `max_levels` levels) into `qdf.threshold`.
+pub(super) fn fold_function(m: &mut Module, func: OpId, max_levels: usize) -> DiagResult<FoldReport> {
+    let mut report = FoldReport::default();
+    let Some(body) = m.entry_block(func, 0) else { return Ok(report) };
+    let quants: Vec<OpId> =
+        m.block_ops(body).iter().copied().filter(|&o| qdf::FQuant::of(m, o).is_some() || qdf::Quantize::of(m, o).is_some()).collect();
     for q in quants {
         let Some(c) = chain_of(m, q) else { continue };
+        if let Some(lin) = super::requant::linear(m, c.input, &c.ops).filter(|l| l.levels() > super::requant::THRESHOLD_LEVELS) {
+            let (rq, out, checked, differ) = lin.requant();
+            if let Some(new) = lin.build(m, q, &rq, out) {
+                let name = match &m.op(q).loc {
+                    fpgaopt_ir::Location::Name { name, .. } => name.to_string(),
+                    _ => "requant".into(),
+                };
+                report.requants.push((name, differ, checked));
+                replace(m, q, new);
+                erase_chain(m, &c);
+                continue;
+            }
+        }
         let Some((rows, base, step)) = thresholds(m, &c, max_levels) else { continue };
         let (nc, levels) = (rows.len(), rows[0].len());
         let flat: Vec<i128> = rows.into_iter().flatten().collect();
@@ -188,19 +232,8 @@ pub(super) fn fold_function(m: &mut Module, func: OpId, max_levels: usize) -> Di
             .attr("step", s);
         let th = m.build(InsertPoint::Before(q), spec);
         let new = m.result(th, 0);
-        let hint = m.value(out).name_hint.clone();
-        m.set_name_hint(new, hint);
-        m.replace_all_uses(out, new);
-        // The chain and its constants are dead now.
-        for &op in c.ops.iter().rev() {
-            let consts: Vec<OpId> = m.op(op).operands.iter().filter_map(|&v| m.def_op(v)).filter(|&d| qdf::FConstant::of(m, d).is_some()).collect();
-            m.erase(op);
-            for k in consts {
-                if m.op(k).results.iter().all(|&r| m.value(r).uses.is_empty()) {
-                    m.erase(k);
-                }
-            }
-        }
+        replace(m, q, new);
+        erase_chain(m, &c);
     }
-    Ok(())
+    Ok(report)
 }

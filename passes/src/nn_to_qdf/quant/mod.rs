@@ -18,6 +18,7 @@ mod dense;
 mod fold;
 pub mod grid;
 mod quantizer;
+mod requant;
 
 use std::collections::{HashMap, HashSet};
 
@@ -76,6 +77,8 @@ fn is_quantizer(m: &Module, op: OpId) -> bool {
 pub(super) struct QConverter<'a> {
     pub base: Converter<'a>,
     vals: HashMap<ValueId, QVal>,
+    /// The nn ops after the last quantizer.
+    tail: HashSet<OpId>,
     /// Layers whose result is not provably bit-identical, with the reason (first occurrence).
     pub inexact: Vec<(String, String)>,
 }
@@ -102,7 +105,7 @@ pub(super) fn signed_for(bound: u128, frac: i64) -> FixedType {
 
 impl<'a> QConverter<'a> {
     pub fn new(base: Converter<'a>) -> QConverter<'a> {
-        QConverter { base, vals: HashMap::new(), inexact: vec![] }
+        QConverter { base, vals: HashMap::new(), tail: HashSet::new(), inexact: vec![] }
     }
 
     fn m(&mut self) -> &mut Module {
@@ -383,15 +386,30 @@ fn tail_ops(m: &Module, ops: &[OpId]) -> HashSet<OpId> {
 pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks: &mut Vec<Diagnostic>) -> DiagResult<()> {
     let Some(body) = m.entry_block(func, 0) else { return Ok(()) };
     let ops: Vec<OpId> = m.block_ops(body).to_vec();
-    let tail = if s.float_tail == FloatTail::Fixed { tail_ops(m, &ops) } else { HashSet::new() };
+    let tail_set = tail_ops(m, &ops);
+    let fixed_tail = s.float_tail == FloatTail::Fixed;
     let base = Converter { m, s, map: HashMap::new(), consts: HashMap::new() };
     let mut cx = QConverter::new(base);
+    cx.tail = tail_set;
+    let first = cx.base.m.block_ops(body).first().copied();
     for a in cx.base.m.block(body).args.clone() {
+        let loc = cx.base.m.op(func).loc.clone();
         if !cx.base.m.ty(a).is_float_tensor() {
-            let loc = cx.base.m.op(func).loc.clone();
             return Err(Diagnostic::error(loc, "nn-to-qdf: arguments must be float tensors"));
         }
-        cx.vals.insert(a, QVal::float(a, true));
+        // A declared input type (config "input") quantizes the argument first: exact for inputs
+        // it represents, e.g. fixed<2,2> for a model that takes -1/+1.
+        let q = match s.config.input {
+            Some(t) => {
+                let at = first.map_or(InsertPoint::End(body), InsertPoint::Before);
+                let ty = tensor_of(cx.base.m.ty(a), &t);
+                let v = qdf::Quantize::build(cx.base.m, at, loc, a, ty).output(cx.base.m);
+                cx.base.copy_name(a, v);
+                QVal::fixed(v, true)
+            }
+            None => QVal::float(a, true),
+        };
+        cx.vals.insert(a, q);
     }
     let mut erase = vec![];
     for op in ops {
@@ -414,7 +432,7 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
         if cx.base.m.op(op).def.dialect() != "nn" {
             return Err(op_err(&loc, cx.base.m.op(op).name(), "nn-to-qdf converts only nn ops"));
         }
-        let q = if tail.contains(&op) {
+        let q = if fixed_tail && cx.tail.contains(&op) {
             for v in cx.base.m.op(op).operands.clone() {
                 if let Some(q) = cx.vals.get(&v).cloned() {
                     let f = cx.to_precision(&q, InsertPoint::Before(op), &loc)?;
@@ -438,7 +456,11 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
     for op in erase.into_iter().rev() {
         cx.base.m.erase(op);
     }
-    fold::fold_function(cx.base.m, func, s.max_thresholds)?;
+    let report = fold::fold_function(cx.base.m, func, s.max_thresholds)?;
+    for (name, differ, checked) in report.requants {
+        let reason = format!("integer requantization of a float32 rescale: differs on {differ} of {checked} sampled accumulator values");
+        cx.inexact.push((name, reason));
+    }
     if !cx.inexact.is_empty() {
         let list: Vec<String> = cx.inexact.iter().map(|(n, r)| format!("{n} ({r})")).collect();
         let mut d = Diagnostic::error(

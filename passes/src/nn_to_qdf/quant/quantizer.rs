@@ -284,7 +284,10 @@ impl QConverter<'_> {
         if !grid::is_pow2(s as f64) || !grid::is_pow2(os as f64) {
             return Err(fail(unsupported));
         }
-        let r = ap_rounding(qonnx_rounding(mode)).ok_or_else(|| fail("with CEIL or UP rounding has no fixed-point form"))?;
+        let rounding = qonnx_rounding(mode);
+        let Some(r) = ap_rounding(rounding) else {
+            return self.float_trunc(op, &x, s, shift, os, rounding, out_bits.map(|b| int_range(b, signed, narrow)));
+        };
         // Codes on the grid s * 2^shift; the output reads them on the grid of the output scale.
         let (fs, fq, fo) = (frac_of(s), frac_of(s) - shift, frac_of(os));
         let shape = shape_of(m, *xv);
@@ -324,6 +327,31 @@ impl QConverter<'_> {
             let out = FixedType::new(ty.width + 2, ty.width as i32 + 2 - fo as i32);
             qdf::Mul::build(self.m(), at, loc.clone(), y, c, Type::tensor(shape, out.to_type())).output(self.base.m)
         };
+        Ok(QVal::fixed(y, x.exact))
+    }
+
+    /// A Trunc whose rounding mode has no `ap_fixed` form (CEIL, UP) on a fixed value on the input
+    /// scale's grid: the first rounding is then the identity and the rest is `qdf.fquant` dividing by
+    /// `s * 2^shift` (exact for powers of two), clamping at the output range (version 2) or at the
+    /// input's own range (version 1, which never clamps), codes on the output scale's grid.
+    #[allow(clippy::too_many_arguments)]
+    fn float_trunc(&mut self, op: OpId, x: &QVal, s: f32, shift: i64, os: f32, rounding: QuantRounding, range: Option<(i64, i64)>) -> DiagResult<QVal> {
+        let loc = self.base.m.op(op).loc.clone();
+        let at = InsertPoint::Before(op);
+        let Form::Fixed(xv) = x.form else { unreachable!("checked by trunc") };
+        let tx = self.fixed_type(xv);
+        if tx.frac_bits() > frac_of(s) {
+            return Err(op_err(&loc, "nn.trunc", "with CEIL or UP rounding needs its input on the grid of its scale"));
+        }
+        let div = (s as f64 * 2f64.powi(shift as i32)) as f32;
+        let (lo, hi) = range.unwrap_or_else(|| {
+            let m = (max_abs(&tx) >> shift.clamp(0, 100) as u32) as i64 + 1;
+            (-m, m)
+        });
+        let spec = Spec { div: Some((vec![], vec![div])), out_scale: Some(vec![os]), zero_point: None, rounding, lo, hi, add_back: 0 };
+        let shape = shape_of(self.base.m, xv);
+        let v = self.to_float(x, at, &loc);
+        let y = self.fquant(&spec, v, frac_of(os), &shape, at, &loc);
         Ok(QVal::fixed(y, x.exact))
     }
 }
