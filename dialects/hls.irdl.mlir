@@ -55,41 +55,50 @@ irdl.dialect @hls {
   irdl.operation @add {
       %c1 = irdl.base @hls::@fixed
       %c2 = irdl.base "!builtin.integer"
-      %c0 = irdl.any_of(%c1, %c2)
-      %c4 = irdl.base @hls::@fixed
-      %c5 = irdl.base "!builtin.integer"
-      %c3 = irdl.any_of(%c4, %c5)
-      irdl.operands(lhs: %c0, rhs: %c3)
-      %c7 = irdl.base @hls::@fixed
-      %c8 = irdl.base "!builtin.integer"
-      %c6 = irdl.any_of(%c7, %c8)
-      irdl.results(result: %c6)
+      %c3 = irdl.base "!builtin.f32"
+      %c0 = irdl.any_of(%c1, %c2, %c3)
+      %c5 = irdl.base @hls::@fixed
+      %c6 = irdl.base "!builtin.integer"
+      %c7 = irdl.base "!builtin.f32"
+      %c4 = irdl.any_of(%c5, %c6, %c7)
+      irdl.operands(lhs: %c0, rhs: %c4)
+      %c9 = irdl.base @hls::@fixed
+      %c10 = irdl.base "!builtin.integer"
+      %c11 = irdl.base "!builtin.f32"
+      %c8 = irdl.any_of(%c9, %c10, %c11)
+      irdl.results(result: %c8)
   }
   irdl.operation @sub {
       %c1 = irdl.base @hls::@fixed
       %c2 = irdl.base "!builtin.integer"
-      %c0 = irdl.any_of(%c1, %c2)
-      %c4 = irdl.base @hls::@fixed
-      %c5 = irdl.base "!builtin.integer"
-      %c3 = irdl.any_of(%c4, %c5)
-      irdl.operands(lhs: %c0, rhs: %c3)
-      %c7 = irdl.base @hls::@fixed
-      %c8 = irdl.base "!builtin.integer"
-      %c6 = irdl.any_of(%c7, %c8)
-      irdl.results(result: %c6)
+      %c3 = irdl.base "!builtin.f32"
+      %c0 = irdl.any_of(%c1, %c2, %c3)
+      %c5 = irdl.base @hls::@fixed
+      %c6 = irdl.base "!builtin.integer"
+      %c7 = irdl.base "!builtin.f32"
+      %c4 = irdl.any_of(%c5, %c6, %c7)
+      irdl.operands(lhs: %c0, rhs: %c4)
+      %c9 = irdl.base @hls::@fixed
+      %c10 = irdl.base "!builtin.integer"
+      %c11 = irdl.base "!builtin.f32"
+      %c8 = irdl.any_of(%c9, %c10, %c11)
+      irdl.results(result: %c8)
   }
   irdl.operation @mul {
       %c1 = irdl.base @hls::@fixed
       %c2 = irdl.base "!builtin.integer"
-      %c0 = irdl.any_of(%c1, %c2)
-      %c4 = irdl.base @hls::@fixed
-      %c5 = irdl.base "!builtin.integer"
-      %c3 = irdl.any_of(%c4, %c5)
-      irdl.operands(lhs: %c0, rhs: %c3)
-      %c7 = irdl.base @hls::@fixed
-      %c8 = irdl.base "!builtin.integer"
-      %c6 = irdl.any_of(%c7, %c8)
-      irdl.results(result: %c6)
+      %c3 = irdl.base "!builtin.f32"
+      %c0 = irdl.any_of(%c1, %c2, %c3)
+      %c5 = irdl.base @hls::@fixed
+      %c6 = irdl.base "!builtin.integer"
+      %c7 = irdl.base "!builtin.f32"
+      %c4 = irdl.any_of(%c5, %c6, %c7)
+      irdl.operands(lhs: %c0, rhs: %c4)
+      %c9 = irdl.base @hls::@fixed
+      %c10 = irdl.base "!builtin.integer"
+      %c11 = irdl.base "!builtin.f32"
+      %c8 = irdl.any_of(%c9, %c10, %c11)
+      irdl.results(result: %c8)
   }
   irdl.operation @cast {
       %c1 = irdl.base @hls::@fixed
@@ -106,43 +115,51 @@ irdl.dialect @hls {
   irdl.operation @max {
       %c1 = irdl.base @hls::@fixed
       %c2 = irdl.base "!builtin.integer"
-      %c0 = irdl.any_of(%c1, %c2)
-      %c4 = irdl.base @hls::@fixed
-      %c5 = irdl.base "!builtin.integer"
-      %c3 = irdl.any_of(%c4, %c5)
-      irdl.operands(lhs: %c0, rhs: %c3)
-      %c7 = irdl.base @hls::@fixed
-      %c8 = irdl.base "!builtin.integer"
-      %c6 = irdl.any_of(%c7, %c8)
-      irdl.results(result: %c6)
+      %c3 = irdl.base "!builtin.f32"
+      %c0 = irdl.any_of(%c1, %c2, %c3)
+      %c5 = irdl.base @hls::@fixed
+      %c6 = irdl.base "!builtin.integer"
+      %c7 = irdl.base "!builtin.f32"
+      %c4 = irdl.any_of(%c5, %c6, %c7)
+      irdl.operands(lhs: %c0, rhs: %c4)
+      %c9 = irdl.base @hls::@fixed
+      %c10 = irdl.base "!builtin.integer"
+      %c11 = irdl.base "!builtin.f32"
+      %c8 = irdl.any_of(%c9, %c10, %c11)
+      irdl.results(result: %c8)
   }
   irdl.operation @min {
       %c1 = irdl.base @hls::@fixed
       %c2 = irdl.base "!builtin.integer"
-      %c0 = irdl.any_of(%c1, %c2)
-      %c4 = irdl.base @hls::@fixed
-      %c5 = irdl.base "!builtin.integer"
-      %c3 = irdl.any_of(%c4, %c5)
-      irdl.operands(lhs: %c0, rhs: %c3)
-      %c7 = irdl.base @hls::@fixed
-      %c8 = irdl.base "!builtin.integer"
-      %c6 = irdl.any_of(%c7, %c8)
-      irdl.results(result: %c6)
+      %c3 = irdl.base "!builtin.f32"
+      %c0 = irdl.any_of(%c1, %c2, %c3)
+      %c5 = irdl.base @hls::@fixed
+      %c6 = irdl.base "!builtin.integer"
+      %c7 = irdl.base "!builtin.f32"
+      %c4 = irdl.any_of(%c5, %c6, %c7)
+      irdl.operands(lhs: %c0, rhs: %c4)
+      %c9 = irdl.base @hls::@fixed
+      %c10 = irdl.base "!builtin.integer"
+      %c11 = irdl.base "!builtin.f32"
+      %c8 = irdl.any_of(%c9, %c10, %c11)
+      irdl.results(result: %c8)
   }
   irdl.operation @cmp {
       %c1 = irdl.base @hls::@fixed
       %c2 = irdl.base "!builtin.integer"
-      %c3 = irdl.base "!builtin.index"
-      %c0 = irdl.any_of(%c1, %c2, %c3)
-      %c5 = irdl.base @hls::@fixed
-      %c6 = irdl.base "!builtin.integer"
-      %c7 = irdl.base "!builtin.index"
-      %c4 = irdl.any_of(%c5, %c6, %c7)
-      irdl.operands(lhs: %c0, rhs: %c4)
-      %c8 = irdl.base "!builtin.integer"
-      irdl.results(result: %c8)
-      %c9 = irdl.base "#builtin.string"
-      irdl.attributes {"predicate" = %c9}
+      %c3 = irdl.base "!builtin.f32"
+      %c4 = irdl.base "!builtin.index"
+      %c0 = irdl.any_of(%c1, %c2, %c3, %c4)
+      %c6 = irdl.base @hls::@fixed
+      %c7 = irdl.base "!builtin.integer"
+      %c8 = irdl.base "!builtin.f32"
+      %c9 = irdl.base "!builtin.index"
+      %c5 = irdl.any_of(%c6, %c7, %c8, %c9)
+      irdl.operands(lhs: %c0, rhs: %c5)
+      %c10 = irdl.base "!builtin.integer"
+      irdl.results(result: %c10)
+      %c11 = irdl.base "#builtin.string"
+      irdl.attributes {"predicate" = %c11}
   }
   irdl.operation @select {
       %c0 = irdl.base "!builtin.integer"
@@ -175,11 +192,17 @@ irdl.dialect @hls {
       irdl.results(result: %c3)
   }
   irdl.operation @div {
-      %c0 = irdl.base "!builtin.integer"
       %c1 = irdl.base "!builtin.integer"
-      irdl.operands(lhs: %c0, rhs: %c1)
-      %c2 = irdl.base "!builtin.integer"
-      irdl.results(result: %c2)
+      %c2 = irdl.base "!builtin.f32"
+      %c0 = irdl.any_of(%c1, %c2)
+      %c4 = irdl.base "!builtin.integer"
+      %c5 = irdl.base "!builtin.f32"
+      %c3 = irdl.any_of(%c4, %c5)
+      irdl.operands(lhs: %c0, rhs: %c3)
+      %c7 = irdl.base "!builtin.integer"
+      %c8 = irdl.base "!builtin.f32"
+      %c6 = irdl.any_of(%c7, %c8)
+      irdl.results(result: %c6)
   }
   irdl.operation @index_cast {
       %c0 = irdl.base "!builtin.integer"
@@ -194,5 +217,25 @@ irdl.dialect @hls {
       irdl.results(indices: variadic %c1)
       %c2 = irdl.base "#builtin.array"
       irdl.attributes {"basis" = %c2}
+  }
+  irdl.operation @fconstant {
+      %c0 = irdl.base "!builtin.f32"
+      irdl.results(result: %c0)
+      %c1 = irdl.base "#builtin.float"
+      irdl.attributes {"value" = %c1}
+  }
+  irdl.operation @fma {
+      %c0 = irdl.base "!builtin.f32"
+      %c1 = irdl.base "!builtin.f32"
+      %c2 = irdl.base "!builtin.f32"
+      irdl.operands(a: %c0, b: %c1, c: %c2)
+      %c3 = irdl.base "!builtin.f32"
+      irdl.results(result: %c3)
+  }
+  irdl.operation @exp {
+      %c0 = irdl.base "!builtin.f32"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.f32"
+      irdl.results(result: %c1)
   }
 }

@@ -124,4 +124,89 @@ irdl.dialect @qdf {
       %c1 = irdl.base "!builtin.tensor"
       irdl.results(output: %c1)
   }
+  irdl.operation @fconstant {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c0)
+      %c1 = irdl.base "#builtin.dense_int_or_fp_elements"
+      irdl.attributes {"value" = %c1}
+  }
+  irdl.operation @fadd {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.operands(lhs: %c0, rhs: %c1)
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c2)
+  }
+  irdl.operation @fsub {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.operands(lhs: %c0, rhs: %c1)
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c2)
+  }
+  irdl.operation @fmul {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.operands(lhs: %c0, rhs: %c1)
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c2)
+  }
+  irdl.operation @fdiv {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.operands(lhs: %c0, rhs: %c1)
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c2)
+  }
+  irdl.operation @frelu {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+  }
+  irdl.operation @fdense {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, weight: %c1, bias: %c2)
+      %c3 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c3)
+      %c4 = irdl.base "#builtin.string"
+      irdl.attributes {"order" = %c4}
+  }
+  irdl.operation @fsoftmax {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.integer"
+      irdl.attributes {"axis" = %c2}
+  }
+  irdl.operation @fquant {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.string"
+      irdl.attributes {"rounding" = %c2}
+  }
+  irdl.operation @threshold {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.dense_int_or_fp_elements"
+      %c3 = irdl.base "#builtin.dense_int_or_fp_elements"
+      %c4 = irdl.base "#builtin.dense_int_or_fp_elements"
+      irdl.attributes {"thresholds" = %c2, "base" = %c3, "step" = %c4}
+  }
+  irdl.operation @requant {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.dense_int_or_fp_elements"
+      %c3 = irdl.base "#builtin.integer"
+      irdl.attributes {"multiplier" = %c2, "shift" = %c3}
+  }
 }

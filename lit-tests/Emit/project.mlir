@@ -14,32 +14,31 @@
 // CHECK: typedef ap_ufixed<8, 3, AP_RND, AP_SAT> ufixed_8_3_rnd_sat_t;
 // CHECK-NOT: typedef
 
-// Roms print their exact values (mantissa * 2^-F), one row per line. Each is defined in its own
-// header, declared extern in weights.h (what the layers include) and compiled in weights.cpp, a
-// translation unit of its own.
+// Roms hold their exact mantissas in the smallest native integer type, so they initialise
+// statically (ap_fixed has no constexpr constructor); defines.h turns them back into values.
+// CHECK: template <typename T, typename M>
+// CHECK-NEXT: T from_bits(M m) {
+// CHECK-NEXT: #pragma HLS INLINE
+// CHECK-NEXT:   T t;
+// CHECK-NEXT:   t.range() = m;
+// CHECK-NEXT:   return t;
+// CHECK-NEXT: }
 // CHECK-LABEL: // ===== firmware/weights/fc1_b.h =====
-// CHECK: #include "../weights.h"
-// CHECK: const fixed_16_6_t fc1_b[3] = {0.015625, -0.03125, 0.0048828125};
+// CHECK: // short mantissas m (value = m * 2^-10), read as from_bits<fixed_16_6_t>(m).
+// CHECK: static const short fc1_b[3] = {16, -32, 5};
 // CHECK-LABEL: // ===== firmware/weights/fc1_w.h =====
-// CHECK: const fixed_4_1_t fc1_w[4][3] = {
-// CHECK-NEXT:   {0.125, -0.25, 0.375},
-// CHECK-NEXT:   {0.5, -0.625, 0.75},
-// CHECK-NEXT:   {0.875, -1, 0},
-// CHECK-NEXT:   {-0.125, 0.25, -0.375}
+// CHECK: static const signed char fc1_w[4][3] = {
+// CHECK-NEXT:   {1, -2, 3},
+// CHECK-NEXT:   {4, -5, 6},
+// CHECK-NEXT:   {7, -8, 0},
+// CHECK-NEXT:   {-1, 2, -3}
 // CHECK-NEXT: };
-// CHECK-LABEL: // ===== firmware/weights.h =====
-// CHECK: #include "defines.h"
-// CHECK: extern const fixed_16_6_t fc1_b[3];
-// CHECK-NEXT: extern const fixed_4_1_t fc1_w[4][3];
-// CHECK-LABEL: // ===== firmware/weights.cpp =====
-// CHECK-NEXT: // Constant arrays of model
-// CHECK-NEXT: #include "weights/fc1_b.h"
-// CHECK-NEXT: #include "weights/fc1_w.h"
 
 // Layer functions, callees first; the hls.layer attribute becomes the comment.
 // CHECK-LABEL: // ===== firmware/layers.h =====
 // CHECK: #include "defines.h"
-// CHECK-NEXT: #include "weights.h"
+// CHECK-NEXT: #include "weights/fc1_b.h"
+// CHECK-NEXT: #include "weights/fc1_w.h"
 // CHECK: // x_quant: quantize, float -> ap_fixed<8, 3, AP_RND, AP_SAT>
 // CHECK-NEXT: void quantize_x(const float x[1][4], fixed_8_3_rnd_sat_t y[1][4]) {
 // CHECK-NEXT: #pragma HLS INLINE
@@ -55,10 +54,10 @@
 // CHECK-NEXT:   fc1_out: for (int j = 0; j < 3; j++) {
 // CHECK-NEXT: #pragma HLS PIPELINE II=1
 // CHECK-NEXT:     fixed_16_6_t acc;
-// CHECK-NEXT:     acc = fc1_b[j];
+// CHECK-NEXT:     acc = from_bits<fixed_16_6_t>(fc1_b[j]);
 // CHECK-NEXT:     for (int k = 0; k < 4; k++) {
 // CHECK-NEXT: #pragma HLS UNROLL
-// CHECK-NEXT:       acc = acc + (x[0][k] * fc1_w[k][j]);
+// CHECK-NEXT:       acc = acc + (x[0][k] * from_bits<fixed_4_1_t>(fc1_w[k][j]));
 // CHECK-NEXT:     }
 // CHECK-NEXT:     y[0][j] = acc;
 // CHECK-NEXT:   }
@@ -100,7 +99,6 @@
 // CHECK: open_project -reset model_prj
 // CHECK-NEXT: set_top model
 // CHECK-NEXT: add_files $here/firmware/model.cpp -cflags "-std=c++14"
-// CHECK-NEXT: add_files $here/firmware/weights.cpp -cflags "-std=c++14"
 // CHECK-NEXT: add_files -tb $here/model_test.cpp -cflags "-std=c++14"
 // CHECK: set_part {xcu250-figd2104-2L-e}
 // CHECK-NEXT: create_clock -period 5 -name default
@@ -117,8 +115,7 @@
 // CHECK: "weight_type": "ap_fixed<4, 1>"
 // CHECK: "project": "model",
 // CHECK-NEXT: "sources": [
-// CHECK-NEXT:   "firmware/model.cpp",
-// CHECK-NEXT:   "firmware/weights.cpp"
+// CHECK-NEXT:   "firmware/model.cpp"
 // CHECK-NEXT: ],
 // CHECK-NEXT: "testbench": "model_test.cpp",
 module {

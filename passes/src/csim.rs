@@ -5,17 +5,18 @@
 //! `.npy` file.
 //!
 //! The build is incremental and parallel, like `make -j` with content hashes:
-//! - every translation unit (the testbench, `firmware/NAME.cpp`, `firmware/weights.cpp`) is its own
-//!   g++ process writing `DIR/csim/obj/*.o`, as many at once as the machine has cores;
+//! - every translation unit (`firmware/NAME.cpp`, the testbench) is its own `g++ -O2` process
+//!   writing `DIR/csim/obj/*.o`, as many at once as the machine has cores, longest first;
 //! - an object is reused when its stamp (`*.o.stamp`) matches a 128-bit FNV-1a hash of the compiler,
 //!   its flags and the contents of every file g++ reported it reading (`-MMD`); the binary is
 //!   relinked when an object changed;
-//! - `firmware/weights.cpp` holds only constant data (the roms' dynamic initialisation: `ap_fixed`
-//!   has no `constexpr` constructor), so it is compiled with `-O0`; everything else with `-O2`;
 //! - `-Wno-free-nonheap-object` switches off GCC 12's `-Wfree-nonheap-object`, whose analysis
-//!   (`pass_waccess`, "access analysis" in `-ftime-report`) is superlinear in the size of the
-//!   function initialising the roms; it only suppresses a warning (the objects are byte-identical)
-//!   and cuts the jet tagger's weights from about 17 s to 2 s. Measurements: `docs/benchmarks.md`.
+//!   (`pass_waccess`, "access analysis" in `-ftime-report`) grows faster than linearly with the
+//!   size of a function (0.6 s of the jet tagger's 3.7 s top unit; 11 of 17 s when its weights were
+//!   still `ap_fixed` arrays initialised at start-up). It only suppresses a warning: the objects are
+//!   byte-identical with and without it.
+//!
+//! Why the build used to be slow, and what else was measured: `docs/benchmarks.md`.
 //!
 //! The `ap_fixed` headers come from `$FPGAOPT_AP_TYPES`, else from the path that `scripts/setup.sh`
 //! writes to `<repo>/build/ap_types_path` (the repository is found by walking up from the running
@@ -31,9 +32,7 @@ use fpgaopt_ir::{DiagResult, Diagnostic, Location};
 /// The compiler; part of every cache key.
 const CXX: &str = "g++";
 /// Flags of every translation unit; part of every cache key.
-const CXX_FLAGS: [&str; 2] = ["-std=c++14", "-Wno-free-nonheap-object"];
-/// The translation unit holding only the roms, compiled without optimisation.
-const DATA_UNIT: &str = "firmware/weights.cpp";
+const CXX_FLAGS: [&str; 3] = ["-O2", "-std=c++14", "-Wno-free-nonheap-object"];
 
 fn error(msg: impl Into<String>) -> Diagnostic {
     Diagnostic::error(Location::Unknown, format!("csim: {}", msg.into()))
@@ -184,8 +183,7 @@ fn build(dir: &Path, report: &Report) -> DiagResult<PathBuf> {
         let stem = rel.strip_suffix(".cpp").unwrap_or(rel).replace(['/', '\\'], "__");
         let obj = objs.join(format!("{stem}.o"));
         let deps = objs.join(format!("{stem}.d"));
-        let opt = if rel == DATA_UNIT { "-O0" } else { "-O2" };
-        let mut args: Vec<String> = std::iter::once(opt).chain(CXX_FLAGS).map(str::to_string).collect();
+        let mut args: Vec<String> = CXX_FLAGS.iter().map(|s| s.to_string()).collect();
         args.push(format!("-I{}", ap.display()));
         args.extend(["-c".into(), src.display().to_string(), "-o".into(), obj.display().to_string()]);
         args.extend(["-MMD".into(), "-MF".into(), deps.display().to_string()]);

@@ -21,6 +21,12 @@ pub struct CompileOptions {
     pub config: Option<String>,
     /// Initiation interval of pipelined loops (1 = fully parallel).
     pub reuse_factor: u32,
+    /// Quantized models: the ops after the last quantizer in float32 (`exact-f32`) or at the
+    /// precision (`fixed`); `None` keeps nn-to-qdf's default.
+    pub float_tail: Option<String>,
+    /// Quantized models: dense layers the reference rounds as exact integers (`integer`) or as its
+    /// own float32 sums (`float32`); `None` keeps nn-to-qdf's default.
+    pub inexact_sums: Option<String>,
 }
 
 /// What a compilation did.
@@ -28,6 +34,8 @@ pub struct CompileOptions {
 pub struct CompileReport {
     pub timings: Vec<PassTiming>,
     pub emit_time: std::time::Duration,
+    /// Remarks of the passes (e.g. nn-to-qdf naming layers that are not provably bit-exact).
+    pub remarks: Vec<Diagnostic>,
 }
 
 impl CompileReport {
@@ -45,6 +53,12 @@ pub fn pipeline_text(o: &CompileOptions) -> String {
     let mut nn_to_qdf = format!("precision={}", quote(&o.precision));
     if let Some(c) = &o.config {
         nn_to_qdf.push_str(&format!(" config={}", quote(c)));
+    }
+    if let Some(t) = &o.float_tail {
+        nn_to_qdf.push_str(&format!(" float-tail={}", quote(t)));
+    }
+    if let Some(t) = &o.inexact_sums {
+        nn_to_qdf.push_str(&format!(" inexact-sums={}", quote(t)));
     }
     format!(
         "builtin.module(import-onnx,nn-canonicalize,nn-to-qdf{{{nn_to_qdf}}},qdf-to-hls{{io={} reuse-factor={}}})",
@@ -66,7 +80,7 @@ pub fn compile(o: &CompileOptions) -> DiagResult<CompileReport> {
     // The project is named after the model file (`jet_tagger.onnx` -> `jet_tagger`).
     let name = o.model.file_stem().map(|s| crate::emit::c_identifier(&s.to_string_lossy()));
     emit_project(&m, &o.output, &EmitOptions { name, ..Default::default() })?;
-    Ok(CompileReport { timings, emit_time: start.elapsed() })
+    Ok(CompileReport { timings, emit_time: start.elapsed(), remarks: ctx.remarks })
 }
 
 /// What `fpgaopt run` was asked to do.

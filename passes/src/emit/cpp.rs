@@ -406,7 +406,17 @@ impl<'a> FnEmitter<'a, '_> {
         let m = self.m;
         let operand = |s: &mut Self, i: usize| s.expr(m.operand(op, i)).map(|e| e.operand());
         if let Some(l) = hls::Load::of(m, op) {
-            return Ok(Expr::atom(self.access(op, l.memory(m), l.indices(m))?));
+            let element = self.access(op, l.memory(m), l.indices(m))?;
+            // Roms hold mantissas in native integers (see `project::weights`).
+            if hls::Rom::defining(m, l.memory(m)).is_some() {
+                let ty = scalar_type(m, op, l.result(m))?;
+                return Ok(Expr::atom(match Scalar::of(m.ty(l.result(m))) {
+                    Some(Scalar::Fixed(_)) => format!("from_bits<{ty}>({element})"),
+                    Some(Scalar::Int { .. }) => format!("{ty}({element})"),
+                    _ => element,
+                }));
+            }
+            return Ok(Expr::atom(element));
         }
         if let Some(c) = hls::Cast::of(m, op) {
             let ty = scalar_type(m, op, c.result(m))?;

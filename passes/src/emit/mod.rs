@@ -10,9 +10,7 @@
 //! firmware/NAME.h            its declaration
 //! firmware/layers.h          one function per layer
 //! firmware/defines.h         a typedef per fixed-point and integer type
-//! firmware/weights.h         an extern declaration per hls.rom (what the layers include)
-//! firmware/weights.cpp       the roms' translation unit: includes every weights/ROM.h
-//! firmware/weights/ROM.h     one const array per hls.rom, with its values
+//! firmware/weights/ROM.h     one static const array per hls.rom (mantissas in a native type)
 //! NAME_test.cpp              testbench: raw float32 samples in, raw float32 results out
 //! build_prj.tcl              Vitis HLS script: csim, csynth, cosim, export, each switchable
 //! report.json                top ports, layers (from hls.layer), types
@@ -66,22 +64,15 @@ pub fn project_files(m: &Module, opts: &EmitOptions) -> DiagResult<Vec<(String, 
 }
 
 /// Writes the project into `dir` (created if needed). Files of an earlier project are overwritten,
-/// and weight files it had that this one lacks (`firmware/weights/*.h`, `firmware/weights.h`,
-/// `firmware/weights.cpp`) are removed.
+/// and weight headers it had that this one lacks are removed from `firmware/weights/`.
 pub fn emit_project(m: &Module, dir: &Path, opts: &EmitOptions) -> DiagResult<()> {
     let files = project::files(m, opts)?;
-    let stale = |rel: &str| !files.iter().any(|(f, _)| *f == rel);
     if let Ok(entries) = std::fs::read_dir(dir.join("firmware").join("weights")) {
         for e in entries.flatten() {
             let rel = format!("firmware/weights/{}", e.file_name().to_string_lossy());
-            if rel.ends_with(".h") && stale(&rel) {
+            if rel.ends_with(".h") && !files.iter().any(|(f, _)| *f == rel) {
                 let _ = std::fs::remove_file(e.path());
             }
-        }
-    }
-    for rel in ["firmware/weights.h", "firmware/weights.cpp"] {
-        if stale(rel) {
-            let _ = std::fs::remove_file(dir.join(rel));
         }
     }
     for (rel, text) in files {

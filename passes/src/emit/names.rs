@@ -14,7 +14,7 @@ const RESERVED: &[&str] = &[
     "sizeof", "static", "struct", "switch", "template", "this", "throw", "true", "try", "typedef", "typename", "union",
     "unsigned", "using", "virtual", "void", "volatile", "while", "xor", "std", "ap_fixed", "ap_ufixed", "ap_int", "ap_uint",
     "abs", "ceil", "cos", "div", "exp", "fabs", "floor", "log", "max", "min", "pow", "round", "sin", "sqrt", "tanh",
-    "printf", "fopen", "fread", "fwrite", "fclose", "assert", "NULL",
+    "printf", "fopen", "fread", "fwrite", "fclose", "assert", "NULL", "from_bits",
 ];
 
 /// Turns any name into a C identifier: invalid characters become `_`, a leading digit gets a prefix,
@@ -145,6 +145,24 @@ pub fn f32_literal(v: f32) -> String {
     } else {
         format!("{s}.0f")
     }
+}
+
+/// The native C++ integer type holding a `width`-bit mantissa: `short` for `ap_fixed<16, 6>`,
+/// `unsigned char` for `ap_ufixed<8, 3>`; `None` beyond 64 bits.
+pub fn native_int(width: u32, signed: bool) -> Option<String> {
+    let base = match width {
+        0..=8 => "char",
+        9..=16 => "short",
+        17..=32 => "int",
+        33..=64 => "long long",
+        _ => return None,
+    };
+    Some(match (signed, base) {
+        (true, "char") => "signed char".into(),
+        (true, b) => b.into(),
+        (false, "int") => "unsigned".into(),
+        (false, b) => format!("unsigned {b}"),
+    })
 }
 
 /// An integer literal of any `i64` value (`LL` beyond `int`).

@@ -10,11 +10,11 @@ use fpgaopt_ir::builtin::{CallOp, FuncOp};
 use fpgaopt_ir::{Attribute, DiagResult, Diagnostic, Module, OpId, Type};
 
 use super::cpp::{self, Ctx};
-use super::names::{c_identifier, cpp_definition, cpp_spelling, cpp_type, f32_literal, fixed_literal, int_literal, typedef_name, Namer};
+use super::names::{c_identifier, cpp_definition, cpp_spelling, cpp_type, f32_literal, int_literal, native_int, typedef_name, Namer};
 use super::EmitOptions;
 
 /// Stems of the files every project has in `firmware/` next to `NAME.h` and `NAME.cpp`.
-const SHARED_FILES: [&str; 3] = ["defines", "layers", "weights"];
+const SHARED_FILES: [&str; 2] = ["defines", "layers"];
 
 /// One argument of the top function.
 pub(crate) struct Port {
@@ -46,13 +46,8 @@ pub(crate) fn files(m: &Module, opts: &EmitOptions) -> DiagResult<Vec<(String, S
     let top = hls::top_function(m)?;
     let mut p = Project::new(m, top, opts)?;
     let mut files = vec![];
-    let roms = p.roms();
-    for &op in &roms {
+    for op in p.roms() {
         files.push((format!("firmware/weights/{}.h", p.cx.roms[&op]), p.weights(op)?));
-    }
-    if !roms.is_empty() {
-        files.push(("firmware/weights.h".into(), p.weights_h()?));
-        files.push(("firmware/weights.cpp".into(), p.weights_cpp()));
     }
     files.push(("firmware/layers.h".into(), p.layers_h()?));
     files.push((format!("firmware/{}.h", p.name), p.top_h()?));
@@ -111,6 +106,11 @@ impl<'a> Project<'a> {
         for &f in layers.iter().chain([&top]) {
             for op in m.collect(f) {
                 if let Some(r) = hls::Rom::of(m, op) {
+                    // Roms print as native mantissa arrays: only an hls.load may see them.
+                    if let Some(&(user, _)) = m.value(r.memory(m)).uses.iter().find(|(u, _)| hls::Load::of(m, *u).is_none()) {
+                        let what = m.op(user).name();
+                        return Err(Diagnostic::error(m.op(user).loc.clone(), format!("cannot emit '{what}' on a rom: roms are only read with hls.load")));
+                    }
                     let hint = r.name(m).map_or_else(|| format!("{}_rom", funcs[&f]), str::to_string);
                     roms.insert(op, globals.fresh(&hint));
                 }
@@ -156,28 +156,40 @@ impl<'a> Project<'a> {
         for (name, def) in &self.typedefs {
             let _ = writeln!(out, "typedef {def} {name};");
         }
+        if self.roms().iter().any(|&op| matches!(rom_scalar(self.cx.m, op), Some(Scalar::Fixed(_)))) {
+            out.push_str(FROM_BITS);
+        }
         let _ = writeln!(out, "\n#endif // {g}");
         out
     }
 
+    /// A rom's header: `static const` data in a native C++ type. Fixed-point and integer roms hold
+    /// mantissas (`short`, `int`, ...), which initialise statically; `ap_fixed` elements would not
+    /// (no `constexpr` constructor), and their dynamic initialisation is what made g++ slow.
     fn weights(&self, op: OpId) -> DiagResult<String> {
         let m = self.cx.m;
         let rom = hls::Rom(op);
         let name = &self.cx.roms[&op];
         let a = ArrayType::from_type(m.ty(rom.memory(m))).ok_or_else(|| Diagnostic::error(m.op(op).loc.clone(), "rom without an array type"))?;
         let elem = Scalar::of(&a.elem);
+        let (native, note) = match &elem {
+            Some(Scalar::Fixed(f)) => {
+                let scale = match f.frac_bits() {
+                    0 => String::new(),
+                    k => format!(" * 2^{}", -k),
+                };
+                (native_int(f.width, f.signed), format!("mantissas m (value = m{scale}), read as from_bits<{}>(m)", cpp_type(&a.elem).unwrap_or_default()))
+            }
+            Some(Scalar::Int { width, signed }) => (native_int(*width, *signed), format!("read as {}(v)", cpp_type(&a.elem).unwrap_or_default())),
+            _ => (cpp_type(&a.elem), String::new()),
+        };
+        let native = native.ok_or_else(|| {
+            Diagnostic::error(m.op(op).loc.clone(), format!("cannot emit '{name}': elements of {} are wider than 64 bits", cpp_spelling(&a.elem)))
+        })?;
         let values: Vec<String> = if elem == Some(Scalar::F32) {
             rom.value(m).to_f32_vec().into_iter().map(f32_literal).collect()
         } else {
-            rom.value(m)
-            .to_i64_vec()
-            .into_iter()
-            .map(|v| match &elem {
-                Some(Scalar::Fixed(f)) => fixed_literal(f, v)
-                    .ok_or_else(|| Diagnostic::error(m.op(op).loc.clone(), format!("cannot emit '{name}': values of {} need more than 53 bits", f.cpp()))),
-                _ => Ok(int_literal(v)),
-            })
-            .collect::<DiagResult<_>>()?
+            rom.value(m).to_i64_vec().into_iter().map(int_literal).collect()
         };
         let g = self.guard(&format!("weights_{name}_h"));
         let func = enclosing_function(m, op);
@@ -185,39 +197,18 @@ impl<'a> Project<'a> {
         let mut out = String::new();
         let dims: String = a.dims.iter().map(|d| format!("[{d}]")).collect();
         let _ = writeln!(out, "// {name}: constants of {owner}, {} {dims}. Generated by fpgaopt.", cpp_spelling(&a.elem));
-        out.push_str("// The definition, compiled once in ../weights.cpp; ../weights.h declares it for the layers.\n");
-        let _ = writeln!(out, "#ifndef {g}\n#define {g}\n\n#include \"../weights.h\"\n");
-        let decl = cpp::declaration(m, op, m.ty(rom.memory(m)), name, true)?;
-        let _ = write!(out, "{decl} = ");
-        write_initializer(&mut out, &a.dims, &values, 0);
+        if !note.is_empty() {
+            let _ = writeln!(out, "// {native} {note}.");
+        }
+        let _ = writeln!(out, "#ifndef {g}\n#define {g}\n");
+        let _ = write!(out, "static const {native} {name}{dims} = ");
+        if a.dims.is_empty() {
+            out.push_str(values.first().map_or("0", String::as_str));
+        } else {
+            write_initializer(&mut out, &a.dims, &values, 0);
+        }
         let _ = writeln!(out, ";\n\n#endif // {g}");
         Ok(out)
-    }
-
-    /// `extern` declarations of every rom: what the layers see of them.
-    fn weights_h(&self) -> DiagResult<String> {
-        let m = self.cx.m;
-        let g = self.guard("weights_h");
-        let mut out = String::new();
-        let _ = writeln!(out, "// Constant arrays of {}, defined in weights/*.h and compiled in weights.cpp. Generated by fpgaopt.", self.name);
-        let _ = writeln!(out, "#ifndef {g}\n#define {g}\n\n#include \"defines.h\"\n");
-        for op in self.roms() {
-            let rom = hls::Rom(op);
-            let _ = writeln!(out, "extern {};", cpp::declaration(m, op, m.ty(rom.memory(m)), &self.cx.roms[&op], true)?);
-        }
-        let _ = writeln!(out, "\n#endif // {g}");
-        Ok(out)
-    }
-
-    /// The translation unit of the roms. It holds only data, so the C simulation compiles it apart
-    /// from the layers (in parallel, without optimisation; see `csim.rs`).
-    fn weights_cpp(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(out, "// Constant arrays of {}, one translation unit for all of them. Generated by fpgaopt.", self.name);
-        for op in self.roms() {
-            let _ = writeln!(out, "#include \"weights/{}.h\"", self.cx.roms[&op]);
-        }
-        out
     }
 
     fn layers_h(&self) -> DiagResult<String> {
@@ -228,8 +219,8 @@ impl<'a> Project<'a> {
         if self.layers.iter().any(|&f| cpp::uses_cmath(self.cx.m, f)) {
             out.push_str("#include <cmath>\n");
         }
-        if !self.cx.roms.is_empty() {
-            out.push_str("#include \"weights.h\"\n");
+        for op in self.roms() {
+            let _ = writeln!(out, "#include \"weights/{}.h\"", self.cx.roms[&op]);
         }
         for &f in &self.layers {
             out.push('\n');
@@ -313,11 +304,7 @@ impl<'a> Project<'a> {
 
     /// The design's translation units, relative to the project directory.
     fn sources(&self) -> Vec<String> {
-        let mut v = vec![format!("firmware/{}.cpp", self.name)];
-        if !self.cx.roms.is_empty() {
-            v.push("firmware/weights.cpp".into());
-        }
-        v
+        vec![format!("firmware/{}.cpp", self.name)]
     }
 
     fn tcl(&self) -> String {
@@ -570,4 +557,22 @@ fn layer_comment(m: &Module, f: OpId) -> Option<String> {
         let _ = write!(s, ", {i} -> {o}");
     }
     Some(s)
+}
+
+/// The helper that turns a rom's mantissa back into its fixed-point value (defines.h).
+const FROM_BITS: &str = "
+// The value of type T whose mantissa (raw bits) is m. Roms store mantissas in native integers, which
+// initialise statically (ap_fixed has no constexpr constructor); in hardware this is wiring.
+template <typename T, typename M>
+T from_bits(M m) {
+#pragma HLS INLINE
+  T t;
+  t.range() = m;
+  return t;
+}
+";
+
+/// The element type of a rom.
+fn rom_scalar(m: &Module, op: OpId) -> Option<Scalar> {
+    ArrayType::from_type(m.ty(hls::Rom(op).memory(m))).and_then(|a| Scalar::of(&a.elem))
 }

@@ -46,6 +46,11 @@ const FLOAT_TAIL: PassOption = PassOption {
     help: "quantized models: ops after the last quantizer in float32 like the reference (exact-f32) or at precision (fixed)",
     default: "exact-f32",
 };
+const INEXACT_SUMS: PassOption = PassOption {
+    name: "inexact-sums",
+    help: "quantized models: dense layers whose float32 sums the reference rounds (non-power-of-two scales, sums beyond 24 bits) in exact integer arithmetic (integer) or as the reference's own float32 sums (float32, bit-identical)",
+    default: "integer",
+};
 const MAX_THRESHOLDS: PassOption = PassOption {
     name: "max-thresholds",
     help: "quantized models: a float32 step between an accumulator and a quantizer becomes thresholds when it has at most this many levels per channel",
@@ -72,10 +77,11 @@ Quantized models (holding nn.quant, nn.bipolar_quant, nn.trunc, nn.qdq or nn.qua
 convert exactly instead: quantizers with power-of-two scales become fixed types (qdf.quantize at the
 input, qdf.cast after it), others qdf.fquant (the reference's float32 steps); weights stay their
 exact values; accumulators are value-based and exact; float32 steps between an accumulator and a
-quantizer (batch norm, float bias) become qdf.threshold (at most `max-thresholds` levels) or stay
-float32 ops; the ops after the last quantizer follow `float-tail`. A remark lists the layers that
+quantizer (batch norm, float bias) become qdf.threshold (at most `max-thresholds` levels), linear
+rescales with more levels qdf.requant, the rest stays float32 ops; dense layers whose float32 sums the
+reference rounds follow `inexact-sums`; the ops after the last quantizer follow `float-tail`. A remark lists the layers that
 are not provably bit-identical to the reference. See docs/design/quantization.md."#,
-    options: &[CONFIG, FLOAT_TAIL, MAX_THRESHOLDS, PRECISION, TABLE_SIZE],
+    options: &[CONFIG, FLOAT_TAIL, INEXACT_SUMS, MAX_THRESHOLDS, PRECISION, TABLE_SIZE],
     run,
 };
 
@@ -106,6 +112,8 @@ struct Settings {
     config: Config,
     table_log2: u32,
     float_tail: quant::FloatTail,
+    /// Dense layers the reference rounds: as its own float32 sums (true) or exact integers.
+    float_sums: bool,
     max_thresholds: usize,
 }
 
@@ -136,6 +144,11 @@ impl Settings {
             "fixed" => quant::FloatTail::Fixed,
             other => return Err(err(&unknown, format!("nn-to-qdf option 'float-tail' must be exact-f32 or fixed, got '{other}'"))),
         };
+        let float_sums = match opts.get(&INEXACT_SUMS) {
+            "integer" => false,
+            "float32" => true,
+            other => return Err(err(&unknown, format!("nn-to-qdf option 'inexact-sums' must be integer or float32, got '{other}'"))),
+        };
         let max_thresholds = opts.get_int(&MAX_THRESHOLDS)?;
         if !(0..=1 << 16).contains(&max_thresholds) {
             return Err(err(&unknown, format!("nn-to-qdf option 'max-thresholds' must be in 0..=65536, got {max_thresholds}")));
@@ -146,6 +159,7 @@ impl Settings {
             config,
             table_log2: size.trailing_zeros(),
             float_tail,
+            float_sums,
             max_thresholds: max_thresholds as usize,
         })
     }
@@ -378,6 +392,18 @@ impl Converter<'_> {
                     "nn.sub" => qdf::Sub::build(self.m, at, loc.clone(), a, b, out).output(self.m),
                     _ => qdf::Mul::build(self.m, at, loc.clone(), a, b, out).output(self.m),
                 }
+            }
+            "nn.div" => {
+                // x / c -> x * (1 / c), the reciprocal quantized like any weight.
+                let a = self.get(m_ops[0], op, &weight_f)?;
+                let c = nn::Constant::defining(self.m, m_ops[1]).ok_or_else(|| fail("division by a computed value is not supported".into()))?;
+                let d = c.value(self.m);
+                let shape = d.ty.shape().unwrap_or(&[]).to_vec();
+                let recip: Vec<f64> = d.to_f64_vec().iter().map(|&v| 1.0 / v).collect();
+                let vals = rules::quantize_const(&recip, &weight_f);
+                let dense = mantissas_attr(&shape, &weight_f, &vals).map_err(|e| err(&loc, e))?;
+                let rc = qdf::Constant::build(self.m, at, loc.clone(), Type::tensor(shape, weight_f.to_type()), dense).output(self.m);
+                qdf::Mul::build(self.m, at, loc.clone(), a, rc, out).output(self.m)
             }
             "nn.relu" => {
                 let x = self.get(m_ops[0], op, &self.s.precision)?;

@@ -94,6 +94,12 @@ struct CompileArgs {
     /// Initiation interval of pipelined loops; 1 is fully parallel.
     #[arg(long = "reuse-factor", default_value_t = 1)]
     reuse_factor: u32,
+    /// Quantized models: the ops after the last quantizer in float32 like the reference (exact-f32) or at --precision (fixed).
+    #[arg(long = "float-tail", value_parser = ["exact-f32", "fixed"])]
+    float_tail: Option<String>,
+    /// Quantized models: dense layers whose float32 sums the reference rounds (non-power-of-two scales) as exact integers (integer) or as the reference's own float32 sums (float32, bit-identical).
+    #[arg(long = "inexact-sums", value_parser = ["integer", "float32"])]
+    inexact_sums: Option<String>,
     /// Print pass timings.
     #[arg(long)]
     timing: bool,
@@ -135,9 +141,14 @@ fn compile(a: CompileArgs) -> bool {
         io: a.io,
         config: a.config,
         reuse_factor: a.reuse_factor,
+        float_tail: a.float_tail,
+        inexact_sums: a.inexact_sums,
     };
     match fpgaopt_passes::driver::compile(&opts) {
         Ok(report) => {
+            for r in &report.remarks {
+                eprintln!("{r}");
+            }
             if a.timing {
                 eprint!("{}", report.timing_table());
             }

@@ -42,6 +42,8 @@ struct Layer {
     order: DenseOrder,
     bias_first: bool,
     out_shape: Vec<i64>,
+    /// In a fixed-point tail: no float32 step after the accumulator.
+    fixed: bool,
 }
 
 impl Layer {
@@ -69,11 +71,14 @@ impl QConverter<'_> {
             order: if rows == 1 { order } else { DenseOrder::Packed },
             bias_first: d.bias_first(m).unwrap_or(false),
             out_shape: shape_of(m, d.output(m)),
+            fixed: self.fixed_tail && self.tail.contains(&op),
         };
         let x = self.val(d.input(m), op)?;
-        // After the last quantizer (float-tail=exact-f32) a layer the integer path would only
-        // approximate is the reference's own float32 dense.
-        if self.tail.contains(&op) && !self.integer_dense_is_exact(&x, &w, &b, &l) {
+        // After the last quantizer (float-tail=exact-f32), or everywhere with inexact-sums=float32,
+        // a layer the integer path would only approximate is the reference's own float32 dense.
+        let in_tail = self.tail.contains(&op);
+        let float_sums = (in_tail && !self.fixed_tail) || self.base.s.float_sums;
+        if float_sums && !self.integer_dense_is_exact(&x, &w, &b, &l) {
             let xf = self.to_float(&x, l.at, &l.loc);
             return self.float_dense(xf, x.exact, &w, &b, &l);
         }
@@ -171,7 +176,7 @@ impl QConverter<'_> {
             }
             return Ok(QVal::fixed(y, exact && without));
         }
-        if without && l.bias_last() {
+        if without && l.bias_last() && !l.fixed {
             // The exact sum, then the reference's one float32 rounding of `sum + b`.
             let (y, _) = self.integer_dense(x, &gw, &zero, l)?;
             let yf = self.dequantize(y, l.at, &l.loc);

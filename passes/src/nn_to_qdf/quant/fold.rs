@@ -194,16 +194,18 @@ pub(super) struct FoldReport {
     pub requants: Vec<(String, u64, u64)>,
 }
 
-/// Folds every foldable chain of `func`: linear rescales with many levels into `qdf.requant`, the
-/// rest (up to `max_levels` levels) into `qdf.threshold`.
-pub(super) fn fold_function(m: &mut Module, func: OpId, max_levels: usize) -> DiagResult<FoldReport> {
+/// Folds every foldable chain of `func`: linear rescales with many levels into `qdf.requant`
+/// (unless `exact_only`: it rounds the ideal rescale, not the float32 one), the rest (up to
+/// `max_levels` levels) into `qdf.threshold`.
+pub(super) fn fold_function(m: &mut Module, func: OpId, max_levels: usize, exact_only: bool) -> DiagResult<FoldReport> {
     let mut report = FoldReport::default();
     let Some(body) = m.entry_block(func, 0) else { return Ok(report) };
     let quants: Vec<OpId> =
         m.block_ops(body).iter().copied().filter(|&o| qdf::FQuant::of(m, o).is_some() || qdf::Quantize::of(m, o).is_some()).collect();
     for q in quants {
         let Some(c) = chain_of(m, q) else { continue };
-        if let Some(lin) = super::requant::linear(m, c.input, &c.ops).filter(|l| l.levels() > super::requant::THRESHOLD_LEVELS) {
+        let linear = if exact_only { None } else { super::requant::linear(m, c.input, &c.ops) };
+        if let Some(lin) = linear.filter(|l| l.levels() > super::requant::THRESHOLD_LEVELS) {
             let (rq, out, checked, differ) = lin.requant();
             if let Some(new) = lin.build(m, q, &rq, out) {
                 let name = match &m.op(q).loc {

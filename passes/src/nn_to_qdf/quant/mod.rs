@@ -19,6 +19,7 @@ mod fold;
 pub mod grid;
 mod quantizer;
 mod requant;
+mod tail;
 
 use std::collections::{HashMap, HashSet};
 
@@ -79,6 +80,10 @@ pub(super) struct QConverter<'a> {
     vals: HashMap<ValueId, QVal>,
     /// The nn ops after the last quantizer.
     tail: HashSet<OpId>,
+    /// float-tail=fixed.
+    fixed_tail: bool,
+    /// Real intervals of fixed-point tail values.
+    intervals: HashMap<ValueId, (f64, f64)>,
     /// Layers whose result is not provably bit-identical, with the reason (first occurrence).
     pub inexact: Vec<(String, String)>,
 }
@@ -105,7 +110,7 @@ pub(super) fn signed_for(bound: u128, frac: i64) -> FixedType {
 
 impl<'a> QConverter<'a> {
     pub fn new(base: Converter<'a>) -> QConverter<'a> {
-        QConverter { base, vals: HashMap::new(), tail: HashSet::new(), inexact: vec![] }
+        QConverter { base, vals: HashMap::new(), tail: HashSet::new(), fixed_tail: false, intervals: HashMap::new(), inexact: vec![] }
     }
 
     fn m(&mut self) -> &mut Module {
@@ -391,6 +396,7 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
     let base = Converter { m, s, map: HashMap::new(), consts: HashMap::new() };
     let mut cx = QConverter::new(base);
     cx.tail = tail_set;
+    cx.fixed_tail = fixed_tail;
     let first = cx.base.m.block_ops(body).first().copied();
     for a in cx.base.m.block(body).args.clone() {
         let loc = cx.base.m.op(func).loc.clone();
@@ -420,7 +426,15 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
                     Some(q) => q,
                     None => return Err(op_err(&loc, "func.return", "returns a constant, which a quantized model cannot")),
                 };
-                let y = cx.to_float(&q, InsertPoint::Before(op), &loc);
+                let at = InsertPoint::Before(op);
+                let y = match (&q.form, fixed_tail) {
+                    // A fixed-point tail ends in fixed point: scaled codes rescale at precision.
+                    (Form::Scaled(..), true) => {
+                        let f = cx.to_precision(&q, at, &loc)?;
+                        cx.dequantize(f, at, &loc)
+                    }
+                    _ => cx.to_float(&q, at, &loc),
+                };
                 cx.base.m.set_operand(op, i, y);
             }
             continue;
@@ -432,7 +446,14 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
         if cx.base.m.op(op).def.dialect() != "nn" {
             return Err(op_err(&loc, cx.base.m.op(op).name(), "nn-to-qdf converts only nn ops"));
         }
-        let q = if fixed_tail && cx.tail.contains(&op) {
+        let quantized_dense = cx.base.m.op(op).name() == "nn.dense"
+            && cx.vals.get(&cx.base.m.operand(op, 0)).is_some_and(|q| !matches!(q.form, Form::Float(_)));
+        let in_fixed_tail = fixed_tail && cx.tail.contains(&op) && !quantized_dense;
+        let own = if in_fixed_tail { cx.fixed_tail_op(op)? } else { None };
+        let q = if let Some(q) = own {
+            cx.approx(&loc, "fixed-point tail (float-tail=fixed)");
+            q
+        } else if in_fixed_tail {
             for v in cx.base.m.op(op).operands.clone() {
                 if let Some(q) = cx.vals.get(&v).cloned() {
                     let f = cx.to_precision(&q, InsertPoint::Before(op), &loc)?;
@@ -456,7 +477,7 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
     for op in erase.into_iter().rev() {
         cx.base.m.erase(op);
     }
-    let report = fold::fold_function(cx.base.m, func, s.max_thresholds)?;
+    let report = fold::fold_function(cx.base.m, func, s.max_thresholds, s.float_sums)?;
     for (name, differ, checked) in report.requants {
         let reason = format!("integer requantization of a float32 rescale: differs on {differ} of {checked} sampled accumulator values");
         cx.inexact.push((name, reason));
