@@ -14,10 +14,10 @@
 // CHECK-NEXT:   for (int j = 0; j < 3; j++) {
 // CHECK-NEXT: #pragma HLS UNROLL
 // CHECK-NEXT:     fixed_18_7_t acc;
-// CHECK-NEXT:     acc = fc1_b[j];
+// CHECK-NEXT:     acc = from_bits<fixed_16_6_t>(fc1_b[j]);
 // CHECK-NEXT:     for (int k = 0; k < 2; k++) {
 // CHECK-NEXT: #pragma HLS UNROLL
-// CHECK-NEXT:       acc = acc + (x[0][k] * fc1_w[k][j]);
+// CHECK-NEXT:       acc = acc + (x[0][k] * from_bits<fixed_4_1_t>(fc1_w[k][j]));
 // CHECK-NEXT:     }
 // CHECK-NEXT:     y[0][j] = acc;
 // CHECK-NEXT:   }

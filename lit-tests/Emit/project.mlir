@@ -24,7 +24,7 @@
 // CHECK-NEXT:   return t;
 // CHECK-NEXT: }
 // CHECK-LABEL: // ===== firmware/weights/fc1_b.h =====
-// CHECK: // short mantissas m (value = m * 2^-10), read as from_bits<fixed_16_6_t>(m).
+// CHECK: // Mantissas m in short (value = m * 2^-10), read as from_bits<fixed_16_6_t>(m).
 // CHECK: static const short fc1_b[3] = {16, -32, 5};
 // CHECK-LABEL: // ===== firmware/weights/fc1_w.h =====
 // CHECK: static const signed char fc1_w[4][3] = {
