@@ -125,7 +125,8 @@ op! {
     /// A constant array (weights).
     pub struct Rom = "hls.rom" {
         summary: "a constant array of fixed-point, integer or f32 values",
-        description: r#"Weights and tables: `static const T name[d0][d1] = {...};` in `firmware/weights/<name>.h`. `value` holds
+        description: r#"Weights and tables: `static const short name[d0][d1] = {...};` in `firmware/weights/<name>.h`, the mantissas
+in the smallest native integer type (`float` for f32), read as `from_bits<T>(name[i][j])`. `value` holds
 the raw mantissas (integers) in the array's shape; element `k` stands for `value[k] * 2^-F`. An `f32`
 array holds f32 values. `name` is the
 C identifier (made unique on emission). Partitioning as for `hls.alloca`; a rom is never stored to.

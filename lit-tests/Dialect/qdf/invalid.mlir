@@ -227,3 +227,75 @@ func.func @reshape_changes_type(%x: tensor<4x!qdf.fixed<16, 6, true, "TRN", "WRA
   %y = "qdf.reshape"(%x) : (tensor<4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<2x2x!qdf.fixed<8, 6, true, "TRN", "WRAP">>
   func.return %y : tensor<2x2x!qdf.fixed<8, 6, true, "TRN", "WRAP">>
 }
+
+// -----
+
+func.func @fdense_unknown_order(%x: tensor<1x2xf32>, %w: tensor<2x2xf32>, %b: tensor<2xf32>) -> tensor<1x2xf32> {
+  // expected-error @+1 {{'qdf.fdense' op order 'mlas' is not one of mlas_packed, mlas_m1, mlas_m1_transposed}}
+  %y = "qdf.fdense"(%x, %w, %b) {order = "mlas"} : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  func.return %y : tensor<1x2xf32>
+}
+
+// -----
+
+func.func @fquant_needs_a_range(%x: tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">> {
+  // expected-error @+1 {{'qdf.fquant' op rounding 'ROUND' needs 'min' and 'max'}}
+  %y = "qdf.fquant"(%x) {rounding = "ROUND"} : (tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>
+  func.return %y : tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>
+}
+
+// -----
+
+func.func @fquant_codes_fit(%x: tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">> {
+  // expected-error @+1 {{'qdf.fquant' op codes in [-128, 127] do not fit the result type fixed<4,4>}}
+  %y = "qdf.fquant"(%x) {max = 127.0, min = -128.0, rounding = "ROUND", scale = dense<0.5> : tensor<f32>} : (tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">>
+  func.return %y : tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">>
+}
+
+// -----
+
+func.func @fquant_positive_scale(%x: tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">> {
+  // expected-error @+1 {{'qdf.fquant' op scale 0 is not positive and finite}}
+  %y = "qdf.fquant"(%x) {max = 7.0, min = -8.0, rounding = "FLOOR", scale = dense<0.0> : tensor<f32>} : (tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>
+  func.return %y : tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>
+}
+
+// -----
+
+func.func @fquant_per_channel_scale_length(%x: tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">> {
+  // expected-error @+1 {{'qdf.fquant' op scale of shape [3] does not broadcast to the input shape [1, 2]}}
+  %y = "qdf.fquant"(%x) {max = 7.0, min = -8.0, rounding = "FLOOR", scale = dense<[0.5, 0.25, 1.0]> : tensor<3xf32>} : (tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>
+  func.return %y : tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>
+}
+
+// -----
+
+func.func @threshold_ascending(%x: tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">> {
+  // expected-error @+1 {{'qdf.threshold' op thresholds of channel 1 are not ascending}}
+  %y = "qdf.threshold"(%x) {base = dense<0> : tensor<1xi8>, step = dense<1> : tensor<1xi8>, thresholds = dense<[[1, 2], [5, 3]]> : tensor<2x2xi8>} : (tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">>
+  func.return %y : tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">>
+}
+
+// -----
+
+func.func @threshold_levels_fit(%x: tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<2, 2, true, "TRN", "WRAP">> {
+  // expected-error @+1 {{'qdf.threshold' op channel 0 reaches mantissa 2, outside the result type fixed<2,2>}}
+  %y = "qdf.threshold"(%x) {base = dense<0> : tensor<1xi8>, step = dense<1> : tensor<1xi8>, thresholds = dense<[[1, 2]]> : tensor<1x2xi8>} : (tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<2, 2, true, "TRN", "WRAP">>
+  func.return %y : tensor<1x2x!qdf.fixed<2, 2, true, "TRN", "WRAP">>
+}
+
+// -----
+
+func.func @requant_multiplier_per_channel(%x: tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">> {
+  // expected-error @+1 {{'qdf.requant' op multiplier must have shape [1] or [2], got [3]}}
+  %y = "qdf.requant"(%x) {multiplier = dense<[1, 2, 3]> : tensor<3xi64>, shift = 2} : (tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+  func.return %y : tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+}
+
+// -----
+
+func.func @requant_shift_range(%x: tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">> {
+  // expected-error @+1 {{'qdf.requant' op shift 63 is outside 0..=62}}
+  %y = "qdf.requant"(%x) {multiplier = dense<[1]> : tensor<1xi64>, shift = 63} : (tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+  func.return %y : tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+}

@@ -87,3 +87,37 @@ func.func @table_and_softmax(%x: tensor<1x4x!qdf.fixed<8, 6, true, "TRN", "WRAP"
   %s = "qdf.softmax"(%t) {axis = 1 : i64, exp_table = dense<[0, 2, 16]> : tensor<3xi8>, exp_type = !qdf.fixed<5, 1, false, "TRN", "WRAP">, lo = -16 : i64, step_shift = 3 : i64, sum_type = !qdf.fixed<7, 3, false, "TRN", "WRAP">} : (tensor<1x4x!qdf.fixed<8, 6, true, "TRN", "WRAP">>) -> tensor<1x4x!qdf.fixed<8, 2, true, "TRN", "WRAP">>
   func.return %s : tensor<1x4x!qdf.fixed<8, 2, true, "TRN", "WRAP">>
 }
+
+// -----
+
+// The float32 ops, qdf.fquant, qdf.threshold and qdf.requant of quantized models.
+// CHECK-LABEL: func.func @quantized_model_ops
+// CHECK: %[[C:.+]] = "qdf.fconstant"() {value = dense<[0.5, -0.25]> : tensor<2xf32>} : () -> tensor<2xf32>
+// CHECK: %[[W:.+]] = "qdf.fconstant"() {value = dense<{{\[}}[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
+// CHECK: %[[D:.+]] = "qdf.fdense"(%{{.+}}, %[[W]], %[[C]]) {bias_first = true, order = "mlas_m1_transposed"}
+// CHECK: %[[A:.+]] = "qdf.fadd"(%[[D]], %[[C]])
+// CHECK: %[[S:.+]] = "qdf.fsub"(%[[A]], %[[C]])
+// CHECK: %[[M:.+]] = "qdf.fmul"(%[[S]], %[[C]])
+// CHECK: %[[V:.+]] = "qdf.fdiv"(%[[M]], %[[C]])
+// CHECK: %[[R:.+]] = "qdf.frelu"(%[[V]])
+// CHECK: %[[X:.+]] = "qdf.fsoftmax"(%[[R]]) {axis = 1}
+// CHECK: %[[Q:.+]] = "qdf.fquant"(%[[X]]) {max = 7.0, min = -8.0, rounding = "HALF_UP", scale = dense<[0.25, 0.5]> : tensor<2xf32>, zero_point = dense<1.0> : tensor<f32>} : (tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<5, 5, true, "TRN", "WRAP">>
+// CHECK: %[[T:.+]] = "qdf.threshold"(%[[Q]]) {base = dense<[-1]> : tensor<1xi8>, step = dense<[2]> : tensor<1xi8>, thresholds = dense<{{\[}}[0], [3]]> : tensor<2x1xi8>}
+// CHECK: "qdf.requant"(%[[T]]) {max = 100, min = 0, multiplier = dense<[3, 7]> : tensor<2xi64>, shift = 4}
+// CHECK: "qdf.reshape"(%[[X]]) : (tensor<1x2xf32>) -> tensor<2xf32>
+func.func @quantized_model_ops(%x: tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">> {
+  %c = "qdf.fconstant"() {value = dense<[0.5, -0.25]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %w = "qdf.fconstant"() {value = dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
+  %d = "qdf.fdense"(%x, %w, %c) {bias_first = true, order = "mlas_m1_transposed"} : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %a = "qdf.fadd"(%d, %c) : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %s = "qdf.fsub"(%a, %c) : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %m = "qdf.fmul"(%s, %c) : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %v = "qdf.fdiv"(%m, %c) : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %r = "qdf.frelu"(%v) : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %y = "qdf.fsoftmax"(%r) {axis = 1} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %q = "qdf.fquant"(%y) {max = 7.0, min = -8.0, rounding = "HALF_UP", scale = dense<[0.25, 0.5]> : tensor<2xf32>, zero_point = dense<1.0> : tensor<f32>} : (tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<5, 5, true, "TRN", "WRAP">>
+  %t = "qdf.threshold"(%q) {base = dense<-1> : tensor<1xi8>, step = dense<2> : tensor<1xi8>, thresholds = dense<[[0], [3]]> : tensor<2x1xi8>} : (tensor<1x2x!qdf.fixed<5, 5, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<2, 2, true, "TRN", "WRAP">>
+  %u = "qdf.requant"(%t) {max = 100, min = 0, multiplier = dense<[3, 7]> : tensor<2xi64>, shift = 4} : (tensor<1x2x!qdf.fixed<2, 2, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+  %f = "qdf.reshape"(%y) : (tensor<1x2xf32>) -> tensor<2xf32>
+  func.return %u : tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+}

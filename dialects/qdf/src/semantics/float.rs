@@ -69,6 +69,8 @@ fn dot_packed(k: usize, bias: Option<f32>, p: impl Fn(usize) -> (f32, f32)) -> f
     total.unwrap_or(bias.unwrap_or(0.0))
 }
 
+// The reference's order is spelled out (`group + total`), not `+=`.
+#[allow(clippy::assign_op_pattern)]
 fn dot_m1(p: &[f32], c: f32) -> f32 {
     let mut total = c;
     let mut chunks = p.chunks_exact(4);

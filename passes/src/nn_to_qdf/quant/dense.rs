@@ -79,14 +79,14 @@ impl QConverter<'_> {
         let in_tail = self.tail.contains(&op);
         let float_sums = (in_tail && !self.fixed_tail) || self.base.s.float_sums;
         if float_sums && !self.integer_dense_is_exact(&x, &w, &b, &l) {
-            let xf = self.to_float(&x, l.at, &l.loc);
+            let xf = self.float_of(&x, l.at, &l.loc);
             return self.float_dense(xf, x.exact, &w, &b, &l);
         }
         match &x.form {
             Form::Fixed(v) => self.fixed_dense(*v, x.exact, &w, &b, &l),
             Form::Scaled(v, s) if s.len() == 1 => self.scaled_dense(*v, s[0], &w, &b, &l),
             _ => {
-                let xf = self.to_float(&x, l.at, &l.loc);
+                let xf = self.float_of(&x, l.at, &l.loc);
                 self.float_dense(xf, x.exact, &w, &b, &l)
             }
         }
@@ -213,7 +213,7 @@ impl QConverter<'_> {
             (None, Some(c)) => c,
             (None, None) => {
                 let q = QVal { form: Form::Scaled(x, vec![s]), exact: true };
-                let xf = self.to_float(&q, l.at, &l.loc);
+                let xf = self.float_of(&q, l.at, &l.loc);
                 return self.float_dense(xf, false, w, b, l);
             }
         };
@@ -242,7 +242,7 @@ impl QConverter<'_> {
                 let zero = Grid { frac: 0, mantissas: vec![0; l.n] };
                 let (y, _) = self.integer_dense(x, &codes, &zero, l)?;
                 let q = QVal { form: Form::Scaled(y, scale), exact: false };
-                let yf = self.to_float(&q, l.at, &l.loc);
+                let yf = self.float_of(&q, l.at, &l.loc);
                 let bc = self.fconst(l.at, &l.loc, &[l.n as i64], b);
                 let ty = Type::tensor(l.out_shape.clone(), Type::F32);
                 let z = qdf::FAdd::build(self.m(), l.at, l.loc.clone(), yf, bc, ty).output(self.base.m);

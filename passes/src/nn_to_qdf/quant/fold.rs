@@ -101,8 +101,11 @@ fn eval_chain(m: &Module, c: &Chain, ty: FixedType, shape: &[i64], ch: &[usize],
     Some(out)
 }
 
+/// Per-channel threshold rows, bases and steps.
+type Steps = (Vec<Vec<i128>>, Vec<i128>, Vec<i128>);
+
 /// Thresholds of a chain: `(rows, base, step)`, or `None` when it has too many steps.
-fn thresholds(m: &Module, c: &Chain, max_levels: usize) -> Option<(Vec<Vec<i128>>, Vec<i128>, Vec<i128>)> {
+fn thresholds(m: &Module, c: &Chain, max_levels: usize) -> Option<Steps> {
     let ty = FixedType::of_tensor(m.ty(c.input))?;
     if ty.signed_bits() > 62 {
         return None;
@@ -219,6 +222,9 @@ pub(super) fn fold_function(m: &mut Module, func: OpId, max_levels: usize, exact
             }
         }
         let Some((rows, base, step)) = thresholds(m, &c, max_levels) else { continue };
+        // One row, base and step for all channels when they agree.
+        let uniform = rows.iter().all(|r| *r == rows[0]) && base.iter().all(|&b| b == base[0]) && step.iter().all(|&s| s == step[0]);
+        let (rows, base, step) = if uniform { (vec![rows[0].clone()], vec![base[0]], vec![step[0]]) } else { (rows, base, step) };
         let (nc, levels) = (rows.len(), rows[0].len());
         let flat: Vec<i128> = rows.into_iter().flatten().collect();
         let (Some(t), Some(b), Some(s)) = (ints(&[nc as i64, levels as i64], &flat), ints(&[nc as i64], &base), ints(&[nc as i64], &step)) else {

@@ -154,7 +154,7 @@ impl<'a> QConverter<'a> {
     /// An f32 tensor of the value: fixed values dequantize exactly (they hold at most 24
     /// significant bits when exact), scaled codes dequantize and multiply by their scale in f32
     /// (`f32(code * scale)`, what the reference holds).
-    fn to_float(&mut self, q: &QVal, at: InsertPoint, loc: &Location) -> ValueId {
+    fn float_of(&mut self, q: &QVal, at: InsertPoint, loc: &Location) -> ValueId {
         match &q.form {
             Form::Float(v) => *v,
             Form::Fixed(v) => self.dequantize(*v, at, loc),
@@ -180,7 +180,7 @@ impl<'a> QConverter<'a> {
     }
 
     /// A fixed value at `precision` for a fixed-point tail op.
-    fn to_precision(&mut self, q: &QVal, at: InsertPoint, loc: &Location) -> DiagResult<ValueId> {
+    fn at_precision(&mut self, q: &QVal, at: InsertPoint, loc: &Location) -> DiagResult<ValueId> {
         let p = self.base.s.precision;
         Ok(match &q.form {
             Form::Fixed(v) => *v,
@@ -214,7 +214,7 @@ impl<'a> QConverter<'a> {
                 let loc = self.base.m.op(op).loc.clone();
                 let x = self.val(self.base.m.operand(op, 0), op)?;
                 let at = InsertPoint::Before(op);
-                let xf = self.to_float(&x, at, &loc);
+                let xf = self.float_of(&x, at, &loc);
                 let ty = self.base.m.ty(self.base.m.result(op, 0)).clone();
                 let axis = nn::Softmax(op).axis(self.base.m);
                 let y = qdf::FSoftmax::build(self.m(), at, loc.clone(), xf, ty, axis).output(self.base.m);
@@ -261,7 +261,7 @@ impl<'a> QConverter<'a> {
         let out_shape = shape_of(self.base.m, self.base.m.result(op, 0));
         let (v, scale) = match &x.form {
             Form::Scaled(v, s) if s.len() == 1 => (*v, Some(s.clone())),
-            Form::Scaled(..) => (self.to_float(&x, at, &loc), None),
+            Form::Scaled(..) => (self.float_of(&x, at, &loc), None),
             Form::Fixed(v) | Form::Float(v) => (*v, None),
         };
         let elem = self.base.m.ty(v).element().cloned().unwrap_or(Type::F32);
@@ -288,7 +288,7 @@ impl<'a> QConverter<'a> {
         let s: Vec<f32> = p[0].iter().zip(&p[3]).map(|(&g, &v)| g * (1.0 / (v + eps).sqrt())).collect();
         let t: Vec<f32> = p[1].iter().zip(&p[2]).zip(&s).map(|((&b, &mu), &s)| b - mu * s).collect();
         let x = self.val(ops[0], op)?;
-        let xf = self.to_float(&x, at, &loc);
+        let xf = self.float_of(&x, at, &loc);
         let ty = self.base.m.ty(xf).clone();
         let rank = shape_of(self.base.m, xf).len();
         let cs = channel_shape(s.len(), rank);
@@ -324,7 +324,7 @@ impl<'a> QConverter<'a> {
                 None => {
                     let q = self.val(v, op)?;
                     exact &= q.exact;
-                    fl.push(self.to_float(&q, at, &loc));
+                    fl.push(self.float_of(&q, at, &loc));
                 }
             }
         }
@@ -398,8 +398,11 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
     cx.tail = tail_set;
     cx.fixed_tail = fixed_tail;
     let first = cx.base.m.block_ops(body).first().copied();
-    for a in cx.base.m.block(body).args.clone() {
-        let loc = cx.base.m.op(func).loc.clone();
+    let args = cx.base.m.block(body).args.clone();
+    let single = args.len() == 1;
+    for (i, a) in args.into_iter().enumerate() {
+        let hint = cx.base.m.value(a).name_hint.clone();
+        let loc = super::boundary_loc(&cx.base.m.op(func).loc, hint.as_deref(), "input", i, single, "quantize");
         if !cx.base.m.ty(a).is_float_tensor() {
             return Err(Diagnostic::error(loc, "nn-to-qdf: arguments must be float tensors"));
         }
@@ -421,7 +424,11 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
     for op in ops {
         let loc = cx.base.m.op(op).loc.clone();
         if let Some(r) = ReturnOp::of(cx.base.m, op) {
-            for (i, v) in r.values(cx.base.m).to_vec().into_iter().enumerate() {
+            let values = r.values(cx.base.m).to_vec();
+            let single = values.len() == 1;
+            for (i, v) in values.into_iter().enumerate() {
+                // Named like the float path's boundary: `output_dequantize`.
+                let loc = super::boundary_loc(&loc, None, "output", i, single, "dequantize");
                 let q = match cx.vals.get(&v).cloned() {
                     Some(q) => q,
                     None => return Err(op_err(&loc, "func.return", "returns a constant, which a quantized model cannot")),
@@ -430,10 +437,10 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
                 let y = match (&q.form, fixed_tail) {
                     // A fixed-point tail ends in fixed point: scaled codes rescale at precision.
                     (Form::Scaled(..), true) => {
-                        let f = cx.to_precision(&q, at, &loc)?;
+                        let f = cx.at_precision(&q, at, &loc)?;
                         cx.dequantize(f, at, &loc)
                     }
-                    _ => cx.to_float(&q, at, &loc),
+                    _ => cx.float_of(&q, at, &loc),
                 };
                 cx.base.m.set_operand(op, i, y);
             }
@@ -456,7 +463,7 @@ pub(super) fn convert_function(m: &mut Module, func: OpId, s: &Settings, remarks
         } else if in_fixed_tail {
             for v in cx.base.m.op(op).operands.clone() {
                 if let Some(q) = cx.vals.get(&v).cloned() {
-                    let f = cx.to_precision(&q, InsertPoint::Before(op), &loc)?;
+                    let f = cx.at_precision(&q, InsertPoint::Before(op), &loc)?;
                     cx.base.map.insert(v, f);
                 }
             }

@@ -193,7 +193,7 @@ impl QConverter<'_> {
                 }
             }
             _ => {
-                let v = self.to_float(&x, at, &loc);
+                let v = self.float_of(&x, at, &loc);
                 self.fquant(&spec, v, frac, &out_shape, at, &loc)
             }
         };
@@ -350,7 +350,7 @@ impl QConverter<'_> {
         });
         let spec = Spec { div: Some((vec![], vec![div])), out_scale: Some(vec![os]), zero_point: None, rounding, lo, hi, add_back: 0 };
         let shape = shape_of(self.base.m, xv);
-        let v = self.to_float(x, at, &loc);
+        let v = self.float_of(x, at, &loc);
         let y = self.fquant(&spec, v, frac_of(os), &shape, at, &loc);
         Ok(QVal::fixed(y, x.exact))
     }

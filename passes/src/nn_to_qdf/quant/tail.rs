@@ -5,10 +5,10 @@
 //! layer its type's range, `x + c`, `x - c`, `x * c`, `x / c` (constants, per channel) and relu
 //! their images. A result type is `fixed<I + F, I>` with F = precision's fractional bits and I the
 //! integer bits of the interval plus a sign bit, with precision's rounding and overflow modes;
-//! constants are quantized like weights (half to even) to `precision`'s fractional bits with the
-//! integer bits they need. Everything else (softmax, sigmoid, ...) goes through the float-model
+//! constants are quantized like weights (half to even) with `precision`'s width in significant
+//! bits. Everything else (softmax, sigmoid, ...) goes through the float-model
 //! conversion at `precision`. The error of each step is at most one LSB of its result type
-//! (2^-F) plus the constant's rounding (2^-F relative to the constant) times the operand.
+//! (2^-F) plus the constant's rounding (2^-W relative to the constant) times the operand.
 
 use fpgaopt_ir::{DiagResult, InsertPoint, OpId, ValueId};
 use fpgaopt_qdf::{self as qdf, FixedType};
@@ -69,7 +69,11 @@ impl QConverter<'_> {
                         (p4.iter().copied().fold(f64::MAX, f64::min), p4.iter().copied().fold(f64::MIN, f64::max))
                     }
                 };
-                let cty = typed(clo, chi);
+                // Constants keep `precision`'s width in significant bits (a reciprocal like
+                // 1/18.6 keeps 16 bits, not 10 fractional ones).
+                let cmax = clo.abs().max(chi.abs());
+                let ci = if cmax > 0.0 { cmax.log2().floor() as i32 + 2 } else { 1 };
+                let cty = FixedType { width: p.width, int_bits: ci, ..p };
                 let cm = rules::quantize_const(&cv, &cty);
                 let k = self.qconst(at, &loc, &cs, cty, &cm)?;
                 let t = tensor_of(&out_ty, &typed(rlo, rhi));
