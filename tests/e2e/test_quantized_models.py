@@ -41,7 +41,7 @@ PIPELINE = "builtin.module(import-onnx,nn-canonicalize,nn-to-qdf{{{opts}}})"
 # the default integer form's minimum share of identical outputs (measured on 512 samples: 100%
 # except qonnx_w3a16_11 98.9%, qonnx_w8a16_9 99.0%, qonnx_wide_24 54%, qdq_int16_opset21 99.88%).
 # Every other model is provably exact: no remark, 100% in the default form.
-INTEGER_AGREEMENT = {"qonnx_wide_24": 0.4, "qonnx_w8a16_9": 0.97, "qonnx_w3a16_11": 0.97, "qonnx_w2a4_2": 0.99,
+INTEGER_AGREEMENT = {"qonnx_wide_24": 0.4, "qonnx_w8a16_9": 0.95, "qonnx_w3a16_11": 0.9, "qonnx_w2a4_2": 0.99,
                      "qonnx_w5a8_5": 0.99, "qonnx_w8a8_8": 0.99, "qonnx_asym_zero_point": 0.99,
                      "qdq_uint16_opset21": 0.99}
 # Non-power-of-two ONNX requantization (qdf.requant): the brief's bar, at least 99.9% identical (int16:
