@@ -20,7 +20,7 @@
 // CHECK-NEXT: T from_bits(M m) {
 // CHECK-NEXT: #pragma HLS INLINE
 // CHECK-NEXT:   T t;
-// CHECK-NEXT:   t.range() = m;
+// CHECK-NEXT:   t.V = m;
 // CHECK-NEXT:   return t;
 // CHECK-NEXT: }
 // CHECK-LABEL: // ===== firmware/weights/fc1_b.h =====

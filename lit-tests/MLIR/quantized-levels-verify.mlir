@@ -5,5 +5,5 @@
 // RUN: not grep FAIL %t.log
 // CHECK: OK qonnx_w1a2_0 default qdf custom
 // CHECK: OK qdq_uint8_any default hls generic
-// CHECK: OK qkeras_jettagging float hls generic
-// CHECK: OK TFC_2W2A float hls generic
+// CHECK: OK qkeras_jettagging integer hls generic
+// CHECK: OK TFC_2W2A integer hls generic

@@ -90,7 +90,7 @@ fn run_sample(m: &Module, func: OpId, input: Tensor, trace: bool) -> Result<(Vec
         } else {
             return Err(format!("'{name}' cannot be interpreted: run works on the nn and qdf levels"));
         };
-        if trace && !name.ends_with(".constant") {
+        if trace && !name.ends_with(".constant") && name != "qdf.fconstant" {
             let (shape, data) = value.to_f32();
             entries.push(TraceEntry { name: op_name(m, op, i), op: m.op(op).def.name, shape, data });
         }

@@ -8,7 +8,7 @@
 // TAIL: error: nn-to-qdf option 'float-tail' must be exact-f32 or fixed, got 'float64'
 
 // RUN: not fpgaopt %s --split-input-file --pass-pipeline='builtin.module(nn-to-qdf{inexact-sums=double})' 2>&1 | FileCheck %s --check-prefix=SUMS
-// SUMS: error: nn-to-qdf option 'inexact-sums' must be integer or float32, got 'double'
+// SUMS: error: nn-to-qdf option 'inexact-sums' must be auto, integer or float32, got 'double'
 
 func.func @fractional_zero_point(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %s = "nn.constant"() {value = dense<0.5> : tensor<f32>} : () -> tensor<f32>

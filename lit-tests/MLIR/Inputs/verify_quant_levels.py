@@ -2,7 +2,7 @@
 
 Models: a selection of python/quant_models.py (batch norms folded into thresholds, non-power-of-two
 scales, requantization, Trunc, QDQ, QLinearMatMul) and the QONNX zoo's jet tagger and TFC_2W2A
-(--models DIR), each with the default options and with `inexact-sums=float32 float-tail=fixed`.
+(--models DIR), each with the default options and with `inexact-sums=integer float-tail=fixed`.
 For each level and form (custom, generic) runs `fpgaopt` and pipes the text into
 `fpgaopt-mlir-verify` with the exported IRDL dialects. Prints `OK <model> <options> <level> <form>`
 or `FAIL ...` with MLIR's message.
@@ -22,7 +22,7 @@ import onnx  # noqa: E402
 MODELS = ["qonnx_w1a2_0", "qonnx_w5a8_5", "qonnx_w3a16_11", "qonnx_trunc_v2_unsigned_narrow",
           "qdq_uint8_any", "qlinear_uint8_any", "matmul_integer"]
 ZOO = ["qkeras_jettagging", "TFC_2W2A"]
-OPTIONS = {"default": "", "float": "inexact-sums=float32 float-tail=fixed"}
+OPTIONS = {"default": "", "integer": "inexact-sums=integer float-tail=fixed"}
 
 
 def main():

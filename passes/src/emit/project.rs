@@ -568,12 +568,13 @@ fn layer_comment(m: &Module, f: OpId) -> Option<String> {
 /// The helper that turns a rom's mantissa back into its fixed-point value (defines.h).
 const FROM_BITS: &str = "
 // The value of type T whose mantissa (raw bits) is m. Roms store mantissas in native integers, which
-// initialise statically (ap_fixed has no constexpr constructor); in hardware this is wiring.
+// initialise statically (ap_fixed has no constexpr constructor); in hardware this is wiring. V is
+// the representation .range() writes; assigning it directly keeps C simulation fast.
 template <typename T, typename M>
 T from_bits(M m) {
 #pragma HLS INLINE
   T t;
-  t.range() = m;
+  t.V = m;
   return t;
 }
 ";

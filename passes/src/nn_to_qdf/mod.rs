@@ -48,8 +48,8 @@ const FLOAT_TAIL: PassOption = PassOption {
 };
 const INEXACT_SUMS: PassOption = PassOption {
     name: "inexact-sums",
-    help: "quantized models: dense layers whose float32 sums the reference rounds (non-power-of-two scales, sums beyond 24 bits) in exact integer arithmetic (integer) or as the reference's own float32 sums (float32, bit-identical)",
-    default: "integer",
+    help: "quantized models: dense layers whose float32 sums the reference rounds (non-power-of-two scales, sums beyond 24 bits) in exact integer arithmetic (integer), as the reference's own float32 sums (float32, bit-identical), or auto: float32 in QONNX models, integer in QDQ/QOperator ones",
+    default: "auto",
 };
 const MAX_THRESHOLDS: PassOption = PassOption {
     name: "max-thresholds",
@@ -105,6 +105,19 @@ fn layer_name(loc: &Location) -> Option<&str> {
     }
 }
 
+/// How dense layers whose float32 sums the reference rounds are converted (`inexact-sums`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum InexactSums {
+    /// `float32` in functions whose quantizers are QONNX ops (whose reference is float32
+    /// arithmetic on quantized values), `integer` in QDQ/QOperator ones (whose integer codes and
+    /// rescales are the model, as onnxruntime's fused QLinear kernels compute it).
+    Auto,
+    /// Exact integer arithmetic on the quantized values.
+    Integer,
+    /// The reference's own float32 sums (`qdf.fdense`), bit-identical.
+    Float32,
+}
+
 /// The resolved settings of the pass.
 struct Settings {
     precision: FixedType,
@@ -112,8 +125,8 @@ struct Settings {
     config: Config,
     table_log2: u32,
     float_tail: quant::FloatTail,
-    /// Dense layers the reference rounds: as its own float32 sums (true) or exact integers.
-    float_sums: bool,
+    /// Dense layers the reference rounds: as its own float32 sums or exact integers.
+    inexact_sums: InexactSums,
     max_thresholds: usize,
 }
 
@@ -144,10 +157,13 @@ impl Settings {
             "fixed" => quant::FloatTail::Fixed,
             other => return Err(err(&unknown, format!("nn-to-qdf option 'float-tail' must be exact-f32 or fixed, got '{other}'"))),
         };
-        let float_sums = match opts.get(&INEXACT_SUMS) {
-            "integer" => false,
-            "float32" => true,
-            other => return Err(err(&unknown, format!("nn-to-qdf option 'inexact-sums' must be integer or float32, got '{other}'"))),
+        let inexact_sums = match opts.get(&INEXACT_SUMS) {
+            "auto" => InexactSums::Auto,
+            "integer" => InexactSums::Integer,
+            "float32" => InexactSums::Float32,
+            other => {
+                return Err(err(&unknown, format!("nn-to-qdf option 'inexact-sums' must be auto, integer or float32, got '{other}'")));
+            }
         };
         let max_thresholds = opts.get_int(&MAX_THRESHOLDS)?;
         if !(0..=1 << 16).contains(&max_thresholds) {
@@ -159,7 +175,7 @@ impl Settings {
             config,
             table_log2: size.trailing_zeros(),
             float_tail,
-            float_sums,
+            inexact_sums,
             max_thresholds: max_thresholds as usize,
         })
     }

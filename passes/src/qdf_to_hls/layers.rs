@@ -257,6 +257,12 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         "qdf.fdense" => {
             let order = attrs.iter().find(|(n, _)| n == "order").and_then(|(_, a)| a.as_str()).unwrap_or("mlas_packed").to_string();
             let bias_first = attrs.iter().any(|(n, a)| n == "bias_first" && a.as_bool() == Some(true));
+            let rows: i64 = sx[..sx.len() - 1].iter().product();
+            if (order == "mlas_packed" || rows > 1) && operand_shapes[1][0] > 256 {
+                let func = b.func;
+                b.m.erase(func);
+                return Err(unsupported("the mlas_packed order over more than one block of 256 products is not lowered yet"));
+            }
             super::float::fdense(&mut b, &arrays, y, &sx, &operand_shapes[1], &order, bias_first);
         }
         "qdf.fsoftmax" => {

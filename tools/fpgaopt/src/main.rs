@@ -97,8 +97,8 @@ struct CompileArgs {
     /// Quantized models: the ops after the last quantizer in float32 like the reference (exact-f32) or at --precision (fixed).
     #[arg(long = "float-tail", value_parser = ["exact-f32", "fixed"])]
     float_tail: Option<String>,
-    /// Quantized models: dense layers whose float32 sums the reference rounds (non-power-of-two scales) as exact integers (integer) or as the reference's own float32 sums (float32, bit-identical).
-    #[arg(long = "inexact-sums", value_parser = ["integer", "float32"])]
+    /// Quantized models: dense layers whose float32 sums the reference rounds (non-power-of-two scales) as exact integers (integer), as the reference's own float32 sums (float32, bit-identical), or auto (integer for 8-bit QDQ/QOperator, float32 otherwise).
+    #[arg(long = "inexact-sums", value_parser = ["auto", "integer", "float32"])]
     inexact_sums: Option<String>,
     /// Print pass timings.
     #[arg(long)]

@@ -20,7 +20,7 @@ use fpgaopt_qdf::{self as qdf, FixedType};
 
 use super::grid::{self, Grid};
 use super::{shape_of, Form, QConverter, QVal};
-use crate::nn_to_qdf::op_err;
+use crate::nn_to_qdf::{layer_name, op_err};
 use crate::nn_to_qdf::rules::{dense_acc, Operand};
 
 /// Weights at most this wide (signed mantissa bits) on their common grid stay fixed point.
@@ -77,8 +77,12 @@ impl QConverter<'_> {
         // After the last quantizer (float-tail=exact-f32), or everywhere with inexact-sums=float32,
         // a layer the integer path would only approximate is the reference's own float32 dense.
         let in_tail = self.tail.contains(&op);
-        let float_sums = (in_tail && !self.fixed_tail) || self.base.s.float_sums;
+        let float_sums = (in_tail && !self.fixed_tail) || self.float_sums;
         if float_sums && !self.integer_dense_is_exact(&x, &w, &b, &l) {
+            let integer_form = matches!(&x.form, Form::Fixed(_)) || matches!(&x.form, Form::Scaled(_, s) if s.len() == 1);
+            if !in_tail && integer_form {
+                self.float_layers.push(layer_name(&l.loc).unwrap_or("?").to_string());
+            }
             let xf = self.float_of(&x, l.at, &l.loc);
             return self.float_dense(xf, x.exact, &w, &b, &l);
         }
