@@ -35,6 +35,17 @@ pub fn parse_type(text: &str, registry: &Registry) -> DiagResult<Type> {
     Ok(t)
 }
 
+/// Parses a standalone attribute (`1.0e-1`, `"relu"`, `dense<[1.0]> : tensor<1xf32>`, `[0, 1]`).
+pub fn parse_attribute(text: &str, registry: &Registry) -> DiagResult<Attribute> {
+    let mut p = Parser::new(text, "<attribute>", 0, registry);
+    let a = p.parse_attribute()?;
+    p.skip_ws();
+    if !p.at_end() {
+        return Err(p.error("unexpected text after attribute"));
+    }
+    Ok(a)
+}
+
 /// The parser state; custom assembly hooks drive it through its public methods.
 pub struct Parser<'a> {
     src: &'a str,

@@ -9,11 +9,13 @@ use fpgaopt_ir::Registry;
 pub mod docs;
 pub mod driver;
 pub mod interpret;
+pub mod cost;
 pub mod npy;
 
 // One module per pass (each owner adds its line, keep sorted).
 pub mod csim;
 pub mod emit;
+pub mod eqsat;
 pub mod import_onnx;
 pub mod nn_canonicalize;
 pub mod nn_to_qdf;
@@ -34,6 +36,7 @@ pub fn passes() -> Vec<&'static PassInfo> {
     vec![
         &import_onnx::IMPORT_ONNX,
         &nn_canonicalize::NN_CANONICALIZE,
+        &eqsat::NN_EQSAT,
         &nn_to_qdf::NN_TO_QDF,
         &qdf_to_hls::QDF_TO_HLS,
     ]

@@ -22,7 +22,7 @@
 //! them by one or two ulp.
 
 use fpgaopt_ir::builtin::{FuncOp, ReturnOp};
-use fpgaopt_ir::{DenseElements, Module, OpId, Type, ValueId};
+use fpgaopt_ir::{Attribute, DenseElements, Module, OpId, Type, ValueId};
 
 use crate::quant::RoundingMode;
 use crate::verify::{broadcast_shapes, matmul_shape};
@@ -303,6 +303,32 @@ pub fn flatten(x: &Tensor, axis: usize) -> Result<Tensor, String> {
 /// Evaluates one `nn` op on its operand values; the result shape comes from its result type.
 pub fn eval_op(m: &Module, op: OpId, inputs: &[Tensor]) -> Result<Tensor, String> {
     let data = m.op(op);
+    let shape = m.ty(m.result(op, 0)).shape();
+    eval_parts(OpView { name: data.name(), attrs: &data.attrs }, shape, inputs)
+}
+
+/// An op as the evaluator needs it: a name and sorted named attributes (an IR op or an e-node).
+#[derive(Clone, Copy, Debug)]
+pub struct OpView<'a> {
+    pub name: &'a str,
+    /// Sorted by name.
+    pub attrs: &'a [(String, Attribute)],
+}
+
+impl<'a> OpView<'a> {
+    /// The op name.
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// An attribute by name.
+    pub fn attr(&self, name: &str) -> Option<&'a Attribute> {
+        self.attrs.binary_search_by(|(k, _)| k.as_str().cmp(name)).ok().map(|i| &self.attrs[i].1)
+    }
+}
+
+/// Evaluates an op given by name and attributes; `result_shape` is needed by `nn.reshape` only.
+pub fn eval_parts(data: OpView<'_>, result_shape: Option<&[i64]>, inputs: &[Tensor]) -> Result<Tensor, String> {
     let arg = |i: usize| inputs.get(i).ok_or_else(|| format!("'{}' needs operand #{i}", data.name()));
     let f64_attr = |name: &str| data.attr(name).and_then(|a| a.as_float());
     let int_attr = |name: &str| data.attr(name).and_then(|a| a.as_int()).ok_or(format!("missing attribute '{name}'"));
@@ -311,7 +337,7 @@ pub fn eval_op(m: &Module, op: OpId, inputs: &[Tensor]) -> Result<Tensor, String
         let s = data.attr("rounding_mode").and_then(|a| a.as_str()).unwrap_or("");
         RoundingMode::parse(s).ok_or(format!("unknown rounding mode '{s}'"))
     };
-    let out_shape = || m.ty(m.result(op, 0)).shape().map(<[i64]>::to_vec).ok_or("result is not a tensor".to_string());
+    let out_shape = || result_shape.map(<[i64]>::to_vec).ok_or("result is not a tensor".to_string());
     match data.name() {
         "nn.constant" => {
             let d = data.attr("value").and_then(|a| a.as_dense()).ok_or("nn.constant without a dense value")?;
@@ -321,7 +347,12 @@ pub fn eval_op(m: &Module, op: OpId, inputs: &[Tensor]) -> Result<Tensor, String
             let bias_first = data.attr("bias_first").and_then(|a| a.as_bool()).unwrap_or(false);
             let order = data.attr("order").and_then(|a| a.as_str()).unwrap_or(DenseOrder::Packed.name());
             let order = DenseOrder::parse(order).ok_or(format!("unknown summation order '{order}'"))?;
-            dense_with(arg(0)?, arg(1)?, arg(2)?, order, bias_first)
+            let y = dense_with(arg(0)?, arg(1)?, arg(2)?, order, bias_first)?;
+            match data.attr("activation").and_then(|a| a.as_str()) {
+                None => Ok(y),
+                Some("relu") => Ok(relu(&y)),
+                Some(other) => Err(format!("unknown activation '{other}'")),
+            }
         }
         "nn.matmul" => matmul(arg(0)?, arg(1)?),
         "nn.add" => add(arg(0)?, arg(1)?),

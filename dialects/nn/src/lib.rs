@@ -5,6 +5,7 @@
 //! their source operator ([`quant`]); the dialect knows nothing of fixed-point types or hardware.
 
 pub mod eval;
+pub mod infer;
 mod ops;
 pub mod quant;
 pub mod verify;
@@ -15,6 +16,14 @@ pub use ops::*;
 pub use quant::{BipolarQuant, Qdq, Quant, QuantizeLinear, RoundingMode, Trunc};
 
 use fpgaopt_ir::Dialect;
+
+/// The e-graph rule files of the dialect (`rules/*.rules`), by group name, for `nn-eqsat`.
+pub const RULES: &[(&str, &str)] = &[
+    ("activation", include_str!("../rules/activation.rules")),
+    ("cleanup", include_str!("../rules/cleanup.rules")),
+    ("fold", include_str!("../rules/fold.rules")),
+    ("scale", include_str!("../rules/scale.rules")),
+];
 
 /// The dialect definition, registered by tools.
 pub static DIALECT: Dialect = Dialect {

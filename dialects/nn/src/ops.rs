@@ -51,11 +51,11 @@ op! {
     /// A fully connected layer.
     pub struct Dense = "nn.dense" {
         summary: "fully connected layer, output = input . weight + bias",
-        description: "`input` is `[..., K]`, `weight` is `[K, N]` (ONNX MatMul layout), `bias` is `[N]`; `output` is `[..., N]`. ONNX Gemm (any alpha, beta, transA, transB) and MatMul followed by Add import as this op.\n\nIn float32 the products are summed in the order of the onnxruntime kernel the source runs on, named by `order`: `\"mlas_packed\"` (the default: a fused multiply-add chain per block of 256 products, blocks added in order; constant weights), `\"mlas_m1\"` (one row, weight computed at run time, e.g. by a quantizer: groups of 4 products without FMA) or `\"mlas_m1_transposed\"` (the same for Gemm with transB: 8 lane sums and a reduction tree). The bias is added to the finished sum (MatMul + Add), or with `bias_first = true` starts it (Gemm). The order only matters for bit-exactness with the reference; the exact sum is the meaning.\n\n```mlir\n%y = \"nn.dense\"(%x, %w, %b) : (tensor<1x16xf32>, tensor<16x64xf32>, tensor<64xf32>) -> tensor<1x64xf32>\n```",
+        description: "`input` is `[..., K]`, `weight` is `[K, N]` (ONNX MatMul layout), `bias` is `[N]`; `output` is `[..., N]`. ONNX Gemm (any alpha, beta, transA, transB) and MatMul followed by Add import as this op.\n\nIn float32 the products are summed in the order of the onnxruntime kernel the source runs on, named by `order`: `\"mlas_packed\"` (the default: a fused multiply-add chain per block of 256 products, blocks added in order; constant weights), `\"mlas_m1\"` (one row, weight computed at run time, e.g. by a quantizer: groups of 4 products without FMA) or `\"mlas_m1_transposed\"` (the same for Gemm with transB: 8 lane sums and a reduction tree). The bias is added to the finished sum (MatMul + Add), or with `bias_first = true` starts it (Gemm). The order only matters for bit-exactness with the reference; the exact sum is the meaning.\n\nWith `activation = \"relu\"` the layer applies ReLU to its output (an activation fused into the layer by `nn-eqsat`; the same as `nn.relu` after it).\n\n```mlir\n%y = \"nn.dense\"(%x, %w, %b) : (tensor<1x16xf32>, tensor<16x64xf32>, tensor<64xf32>) -> tensor<1x64xf32>\n```",
         operands: [input: FLOAT_TENSOR, weight: FLOAT_TENSOR, bias: FLOAT_TENSOR],
         results: [output: FLOAT_TENSOR],
         attributes: [],
-        optional_attributes: [order: STRING_ATTR => &'a str, bias_first: BOOL_ATTR => bool],
+        optional_attributes: [order: STRING_ATTR => &'a str, bias_first: BOOL_ATTR => bool, activation: STRING_ATTR => &'a str],
         regions: [],
         traits: [Pure],
         verify: Some(verify_dense),

@@ -19,6 +19,9 @@ pub(crate) fn verify_constant(m: &Module, op: OpId) -> Result<(), String> {
     Ok(())
 }
 
+/// The activations `nn.dense` can apply to its output (`activation` attribute).
+pub const DENSE_ACTIVATIONS: &[&str] = &["relu"];
+
 pub(crate) fn verify_dense(m: &Module, op: OpId) -> Result<(), String> {
     let d = crate::Dense(op);
     let (x, w, b, y) = (shape(m, d.input(m)), shape(m, d.weight(m)), shape(m, d.bias(m)), shape(m, d.output(m)));
@@ -39,6 +42,11 @@ pub(crate) fn verify_dense(m: &Module, op: OpId) -> Result<(), String> {
     if let Some(o) = d.order(m) {
         if crate::eval::DenseOrder::parse(o).is_none() {
             return Err(format!("order '{o}' is not one of mlas_packed, mlas_m1, mlas_m1_transposed"));
+        }
+    }
+    if let Some(a) = d.activation(m) {
+        if !DENSE_ACTIVATIONS.contains(&a) {
+            return Err(format!("activation '{a}' is not one of {}", DENSE_ACTIVATIONS.join(", ")));
         }
     }
     Ok(())

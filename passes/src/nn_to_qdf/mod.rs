@@ -214,6 +214,9 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
             format!("config names layer '{bad}', which is not in the model (layers: {})", known.join(", ")),
         ));
     }
+    for &f in &funcs {
+        split_fused_activations(m, f);
+    }
     for f in funcs {
         let quantized = m.entry_block(f, 0).is_some_and(|b| quant::is_quantized(m, m.block_ops(b)));
         if quantized {
@@ -229,6 +232,22 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
 /// hint, the ONNX input name), else `input`/`output` numbered by position when there are several,
 /// with `_quantize`/`_dequantize` appended: `loc("input_quantize"("model.onnx":0:0))`. The file comes
 /// from `at` (the function or the return). qdf-to-hls names the layer function after it.
+/// dense{activation = relu}(x, w, b) -> relu(dense(x, w, b)): the conversion lowers the two ops
+/// it knows (the layer keeps its location; the ReLU gets the same, so a layer config covers both).
+fn split_fused_activations(m: &mut Module, func: OpId) {
+    for op in m.collect(func) {
+        let Some(d) = nn::Dense::of(m, op) else { continue };
+        if m.remove_attr(op, "activation").is_none() {
+            continue;
+        }
+        let (y, loc) = (d.output(m), m.op(op).loc.clone());
+        let relu = nn::Relu::build(m, InsertPoint::After(op), loc, y, m.ty(y).clone());
+        let r = relu.output(m);
+        m.replace_all_uses(y, r);
+        m.set_operand(relu.0, 0, y);
+    }
+}
+
 fn boundary_loc(at: &Location, hint: Option<&str>, role: &str, index: usize, single: bool, what: &str) -> Location {
     let base = match hint {
         Some(h) if !h.is_empty() => h.to_string(),

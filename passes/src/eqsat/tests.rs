@@ -1,0 +1,226 @@
+//! Rule tests in egg's style (`input => expected` must end up in one e-class), rule-file errors,
+//! determinism, and semantics: random float and quantized models compute the same before and after.
+
+use egg::{EGraph, Id};
+use fpgaopt_ir::parser::{parse_module, parse_type};
+use fpgaopt_ir::pass::{Options, PassContext};
+use fpgaopt_ir::printer::{print_module, PrintOptions};
+use fpgaopt_ir::{Attribute, Module};
+use fpgaopt_nn::eval::{run_function, Tensor};
+
+use super::lang::{Node, NnAnalysis, NnGraph, ARG};
+use super::rules::{parse_rules, SlotKind};
+use super::saturate::{add_term, saturate, Limits};
+use super::models::{random_model, Rng};
+use super::*;
+
+fn registry() -> fpgaopt_ir::Registry {
+    crate::dialects()
+}
+
+fn limits() -> Limits {
+    Limits { iterations: 30, nodes: 50_000, time: Duration::from_secs(10) }
+}
+
+/// Saturates `input` (a term whose variables are function arguments of the given types, in order
+/// of first appearance) with every rule; true when `expected` lands in the input's class.
+fn equivalent(types: &[&str], case: &str, quantized: bool) -> bool {
+    let r = registry();
+    let case_rule = &parse_rules(&format!("case: {case}"), "case", &r).expect("test case parses")[0];
+    let rules = load_rules("all", &r).expect("rules load");
+    let mut g: NnGraph = EGraph::new(NnAnalysis { quantized, ..NnAnalysis::default() });
+    let mut args: Vec<Option<Id>> = vec![];
+    let mut next = 0;
+    for (_, kind) in &case_rule.slots {
+        if *kind != SlotKind::Class {
+            args.push(None);
+            continue;
+        }
+        let ty = parse_type(types[next], &r).expect("type parses");
+        let attrs = vec![("index".into(), Attribute::i64(next as i64)), ("type".into(), Attribute::Type(ty))];
+        let attrs = g.analysis.attrs.intern(attrs);
+        args.push(Some(g.add(Node { op: ARG, attrs, children: vec![] })));
+        next += 1;
+    }
+    let a = add_term(&mut g, case_rule, &case_rule.lhs, &args).expect("input type-checks");
+    saturate(&mut g, &rules, &limits());
+    let b = add_term(&mut g, case_rule, &case_rule.rhs, &args).expect("expected type-checks");
+    g.rebuild();
+    g.find(a) == g.find(b)
+}
+
+const X14: &str = "tensor<1x4xf32>";
+const C4: &str = "(nn.constant {value=dense<[0.5, 2.0, 4.0, 0.25]> : tensor<4xf32>})";
+const N4: &str = "(nn.constant {value=dense<[0.3, 1.7, 2.9, 0.1]> : tensor<4xf32>})";
+const W43: &str = "(nn.constant {value=dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0], [1.5, 2.5, 3.5]]> : tensor<4x3xf32>})";
+const B3: &str = "(nn.constant {value=dense<[0.1, 0.2, 0.3]> : tensor<3xf32>})";
+
+fn dense(x: &str) -> String {
+    format!("(nn.dense {x} {W43} {B3})")
+}
+
+/// One line per rule: input => expected, in float functions (and whether it also holds quantized).
+#[test]
+fn rules_rewrite_as_stated() {
+    let bn3 = |x: &str| {
+        format!("(nn.batch_norm {{epsilon=0.0}} {x} {B3} {B3} (nn.constant {{value=dense<[0.0, 1.0, -1.0]> : tensor<3xf32>}}) (nn.constant {{value=dense<[1.0, 4.0, 0.25]> : tensor<3xf32>}}))")
+    };
+    let v4 = "(nn.constant {value=dense<[1.0, 4.0, 0.25, 16.0]> : tensor<4xf32>})";
+    let bn4 = format!("(nn.batch_norm {{epsilon=0.0}} ?x {C4} {N4} {N4} {v4})");
+    // 1 / sqrt(var) of the two batch norms, exact
+    let (r3, r4) = ("(nn.constant {value=dense<[1.0, 0.5, 2.0]> : tensor<3xf32>})", "(nn.constant {value=dense<[1.0, 0.5, 2.0, 0.25]> : tensor<4xf32>})");
+    let cases: Vec<(&str, String, bool)> = vec![
+        ("relu-relu", "(nn.relu (nn.relu ?x)) => (nn.relu ?x)".into(), true),
+        ("relu-of-nonneg", "(nn.relu (nn.sigmoid ?x)) => (nn.sigmoid ?x)".into(), true),
+        ("reshape-identity", "(nn.reshape {result=tensor<1x4xf32>} ?x) => ?x".into(), true),
+        (
+            "reshape-reshape",
+            "(nn.reshape {result=tensor<4xf32>} (nn.reshape {result=tensor<2x2xf32>} ?x)) => (nn.reshape {result=tensor<4xf32>} ?x)".into(),
+            true,
+        ),
+        ("flatten-identity", "(nn.flatten {axis=1} ?x) => ?x".into(), true),
+        ("mul-one", "(nn.mul ?x (nn.constant {value=dense<1.0> : tensor<4xf32>})) => ?x".into(), true),
+        ("add-zero", "(nn.add ?x (nn.constant {value=dense<0.0> : tensor<4xf32>})) => ?x".into(), true),
+        ("sub-to-add", format!("(nn.sub ?x {C4}) => (nn.add ?x (nn.constant {{value=dense<[-0.5, -2.0, -4.0, -0.25]> : tensor<4xf32>}}))"), true),
+        ("add-commute", "(nn.add ?x (nn.relu ?x)) => (nn.add (nn.relu ?x) ?x)".into(), true),
+        ("fuse-relu-into-dense", format!("(nn.relu {}) => (nn.dense {{activation=\"relu\"}} ?x {W43} {B3})", dense("?x")), true),
+        (
+            "fold-bn-into-dense",
+            format!("{} => (nn.dense ?x (nn.mul {W43} (nn.mul {B3} {r3})) (nn.add (nn.mul (nn.sub {B3} (nn.constant {{value=dense<[0.0, 1.0, -1.0]> : tensor<3xf32>}})) (nn.mul {B3} {r3})) {B3}))", bn3(&dense("?x"))),
+            false,
+        ),
+        (
+            "fold-bn-into-next-dense",
+            format!("{} => (nn.dense ?x (nn.mul {W43} (nn.reshape {{result=tensor<4x1xf32>}} (nn.mul {C4} {r4}))) (nn.add {B3} (nn.matmul (nn.sub {N4} (nn.mul {N4} (nn.mul {C4} {r4}))) {W43})))", dense(&bn4)),
+            false,
+        ),
+        ("add-into-dense-bias", format!("(nn.add {} {B3}) => (nn.dense ?x {W43} (nn.add {B3} {B3}))", dense("?x")), false),
+        ("mul-into-dense", format!("(nn.mul {} {B3}) => (nn.dense ?x (nn.mul {W43} {B3}) (nn.mul {B3} {B3}))", dense("?x")), false),
+        (
+            "mul-into-dense (power of two)",
+            format!("(nn.mul {} (nn.constant {{value=dense<2.0> : tensor<3xf32>}})) => (nn.dense ?x (nn.add {W43} {W43}) (nn.add {B3} {B3}))", dense("?x")),
+            true,
+        ),
+        ("mul-into-dense-input", format!("{} => (nn.dense ?x (nn.mul {W43} (nn.reshape {{result=tensor<4x1xf32>}} {C4})) {B3})", dense(&format!("(nn.mul ?x {C4})"))), true),
+        ("add-into-dense-input", format!("{} => (nn.dense ?x {W43} (nn.add {B3} (nn.matmul {N4} {W43})))", dense(&format!("(nn.add ?x {N4})"))), false),
+        ("mul-mul", format!("(nn.mul (nn.mul ?x {N4}) {N4}) => (nn.mul ?x (nn.mul {N4} {N4}))"), false),
+        ("mul-mul (power of two)", format!("(nn.mul (nn.mul ?x {N4}) {C4}) => (nn.mul ?x (nn.mul {N4} {C4}))"), true),
+        ("add-add", format!("(nn.add (nn.add ?x {N4}) {C4}) => (nn.add ?x (nn.add {N4} {C4}))"), false),
+        ("div-to-mul", format!("(nn.div ?x {N4}) => (nn.mul ?x (nn.div (nn.constant {{value=dense<1.0> : tensor<4xf32>}}) {N4}))"), false),
+        ("div-to-mul (power of two)", format!("(nn.div ?x {C4}) => (nn.mul ?x (nn.constant {{value=dense<[2.0, 0.5, 0.25, 4.0]> : tensor<4xf32>}}))"), true),
+        ("merge-parallel-dense", format!("(nn.add {} {}) => (nn.dense ?x (nn.add {W43} {W43}) (nn.add {B3} {B3}))", dense("?x"), dense("(nn.relu ?x)").replace("(nn.relu ?x)", "?x")), false),
+        ("mul-past-relu", format!("(nn.relu (nn.mul ?x {C4})) => (nn.mul (nn.relu ?x) {C4})"), true),
+        ("mul-before-relu", format!("(nn.mul (nn.relu ?x) {C4}) => (nn.relu (nn.mul ?x {C4}))"), true),
+    ];
+    for (name, case, exact) in &cases {
+        assert!(equivalent(&[X14], case, false), "{name} (float): {case}");
+        assert_eq!(equivalent(&[X14], case, true), *exact, "{name} (quantized) should fire: {exact}: {case}");
+    }
+}
+
+#[test]
+fn guards_block_what_is_not_exact() {
+    let neg = "(nn.constant {value=dense<[0.5, -2.0, 4.0, 0.25]> : tensor<4xf32>})";
+    assert!(!equivalent(&[X14], &format!("(nn.relu (nn.mul ?x {neg})) => (nn.mul (nn.relu ?x) {neg})"), false));
+    assert!(!equivalent(&[X14], "(nn.relu ?x) => ?x", false));
+    let act = format!("(nn.relu (nn.dense {{activation=\"relu\"}} ?x {W43} {B3})) => (nn.dense ?x {W43} {B3})");
+    assert!(!equivalent(&[X14], &act, false));
+}
+
+fn load_err(text: &str) -> String {
+    match parse_rules(text, "bad.rules", &registry()) {
+        Ok(_) => panic!("accepted: {text}"),
+        Err(d) => format!("{}: {}", d.loc.to_string(), d.message),
+    }
+}
+
+#[test]
+fn malformed_rule_files_name_file_and_line() {
+    let cases = [
+        ("ok: (nn.relu ?x) => ?x\n\nbad (nn.relu ?x) => ?x", "\"bad.rules\":3:5", "expected ':'"),
+        ("a: (nn.frob ?x) => ?x", ":1:5", "unknown nn op 'nn.frob'"),
+        ("a: (nn.relu ?x ?y) => ?x", ":1:", "'nn.relu' takes 1 operands, got 2"),
+        ("a: (nn.relu ?x) => ?y", ":1:", "'?y' is not bound"),
+        ("a: (nn.relu {alpha=1.0} ?x) => ?x", ":1:", "has no attribute 'alpha'"),
+        ("a: (nn.relu ?x) => ?x if shiny(?x)", ":1:", "unknown guard 'shiny'"),
+        ("a: (nn.relu ?x) => (@nope ?x)", ":1:", "unknown function '@nope'"),
+        ("a: (nn.relu ?x) => ?x\na: (nn.tanh ?x) => ?x", ":2:", "defined twice"),
+        ("a: ?x => ?x", ":1:", "must be an op"),
+        ("a: (nn.leaky_relu {alpha=1.0e-1 ?x) => ?x", ":1:", "unterminated attribute dictionary"),
+        ("a: (nn.leaky_relu {alpha=1.0e-1 x} ?x) => ?x", ":1:", "bad attribute value '1.0e-1 x'"),
+        ("a: (nn.relu ?x) => ?x extra", ":1:", "unexpected 'extra'"),
+    ];
+    for (text, at, msg) in cases {
+        let e = load_err(text);
+        assert!(e.contains(at) && e.contains(msg), "{text}: got {e}");
+    }
+    assert!(load_rules("nope", &registry()).is_err());
+}
+
+fn run_pass(m: &mut Module, opts: &Options) -> Vec<String> {
+    let r = registry();
+    let mut ctx = PassContext { registry: &r, input_path: "t.mlir", remarks: vec![] };
+    (NN_EQSAT.run)(m, opts, &mut ctx).expect("pass runs");
+    fpgaopt_ir::verifier::verify(m).expect("valid after nn-eqsat");
+    ctx.remarks.into_iter().map(|d| d.message).collect()
+}
+
+fn inputs(width: usize, seed: u64) -> Vec<Tensor> {
+    let mut r = Rng(seed);
+    vec![Tensor { shape: vec![1, width as i64], data: (0..width).map(|_| r.next()).collect() }]
+}
+
+/// Float models: equal within 1e-4 relative (folds change float32 rounding by a few ulp);
+/// quantized models: bit for bit. The rules fire (cost goes down, fewer ops).
+#[test]
+fn random_models_keep_their_meaning() {
+    for (seed, quantized) in [(1u64, false), (2, false), (3, true), (4, true)] {
+        let text = random_model(6, 8, seed, quantized);
+        let mut m = parse_module(&text, "model.mlir", &registry()).expect("model parses");
+        let f = m.functions()[0];
+        let ops_before = m.count_ops(f);
+        let mut worst = 0f32;
+        let samples: Vec<Vec<Tensor>> = (0..20).map(|i| inputs(8, seed * 100 + i)).collect();
+        let before: Vec<Vec<Tensor>> = samples.iter().map(|x| run_function(&m, f, x).expect("runs")).collect();
+        let remarks = run_pass(&mut m, &Options::default());
+        assert!(remarks[0].contains("saturated"), "{remarks:?}");
+        assert!(m.count_ops(f) < ops_before, "seed {seed}: {}", print_module(&m, &PrintOptions::default()));
+        for (x, b) in samples.iter().zip(&before) {
+            let a = run_function(&m, f, x).expect("runs after");
+            for (p, q) in b[0].data.iter().zip(&a[0].data) {
+                if quantized {
+                    assert_eq!(p.to_bits(), q.to_bits(), "seed {seed}: {p} vs {q}");
+                } else {
+                    worst = worst.max((p - q).abs() / p.abs().max(1.0));
+                }
+            }
+        }
+        assert!(worst <= 1e-4, "seed {seed}: relative error {worst}");
+    }
+}
+
+#[test]
+fn deterministic_output() {
+    let text = random_model(9, 6, 7, false);
+    let once = || {
+        let mut m = parse_module(&text, "model.mlir", &registry()).expect("parses");
+        let remarks = run_pass(&mut m, &Options::default());
+        (print_module(&m, &PrintOptions::default()), remarks)
+    };
+    let a = once();
+    assert_eq!(a, once());
+}
+
+#[test]
+fn limits_are_reported() {
+    let text = random_model(3, 4, 5, false);
+    let mut m = parse_module(&text, "model.mlir", &registry()).expect("parses");
+    let mut opts = Options::default();
+    opts.set("iter-limit", "1");
+    let remarks = run_pass(&mut m, &opts);
+    assert!(remarks[0].contains("@main iteration limit after 1 iterations"), "{remarks:?}");
+    let mut m = parse_module(&text, "model.mlir", &registry()).expect("parses");
+    opts.set("iter-limit", "30");
+    opts.set("node-limit", "10");
+    assert!(run_pass(&mut m, &opts)[0].contains("node limit"));
+}
