@@ -10,12 +10,46 @@ use fpgaopt_nn::eval::{batch_norm_affine, Tensor};
 
 use super::lang::NnGraph;
 
-/// A guard: a condition on the e-classes bound to its arguments.
+/// A guard: a condition on the e-classes and attributes bound to its arguments.
 #[derive(Debug)]
 pub struct Guard {
     pub name: &'static str,
     pub arity: RangeInclusive<usize>,
-    pub check: fn(&NnGraph, &[Id]) -> bool,
+    pub check: fn(&NnGraph, &[GuardArg]) -> bool,
+    pub summary: &'static str,
+}
+
+/// A guard argument: a bound e-class, or a bound attribute (`None` when absent).
+#[derive(Clone, Debug)]
+pub enum GuardArg {
+    Class(Id),
+    Attr(Option<Attribute>),
+}
+
+impl GuardArg {
+    /// The e-class, if the argument is one.
+    pub fn class(&self) -> Option<Id> {
+        match self {
+            GuardArg::Class(c) => Some(*c),
+            GuardArg::Attr(_) => None,
+        }
+    }
+
+    /// The attribute, if the argument is a present one.
+    pub fn attr(&self) -> Option<&Attribute> {
+        match self {
+            GuardArg::Attr(a) => a.as_ref(),
+            GuardArg::Class(_) => None,
+        }
+    }
+}
+
+/// A function computing an attribute of a right-hand side op (`pads=(@add-pads ?a ?b)`).
+#[derive(Debug)]
+pub struct AttrFunction {
+    pub name: &'static str,
+    pub arity: usize,
+    pub eval: fn(&[ArgVal]) -> Option<Attribute>,
     pub summary: &'static str,
 }
 
@@ -40,8 +74,13 @@ fn value(g: &NnGraph, id: Id) -> Option<&Tensor> {
     g[id].data.value.as_deref()
 }
 
-fn all_const(g: &NnGraph, ids: &[Id], f: impl Fn(f32) -> bool) -> bool {
-    ids.iter().all(|&i| value(g, i).is_some_and(|t| t.data.iter().all(|&v| f(v))))
+fn all_const(g: &NnGraph, args: &[GuardArg], f: impl Fn(f32) -> bool) -> bool {
+    args.iter().all(|a| a.class().and_then(|i| value(g, i)).is_some_and(|t| t.data.iter().all(|&v| f(v))))
+}
+
+/// The data of the class argument `a`.
+fn data<'a>(g: &'a NnGraph, a: &GuardArg) -> Option<&'a super::lang::Data> {
+    a.class().map(|i| &g[i].data)
 }
 
 /// True when `v` is a power of two in magnitude (scaling by it is exact barring over/underflow).
@@ -61,7 +100,7 @@ pub static GUARDS: &[Guard] = &[
     Guard {
         name: "nonneg",
         arity: 1..=1,
-        check: |g, a| g[a[0]].data.range.is_some_and(|(lo, _)| lo >= 0.0),
+        check: |g, a| data(g, &a[0]).and_then(|d| d.range).is_some_and(|(lo, _)| lo >= 0.0),
         summary: "the value range of the argument is >= 0",
     },
     Guard {
@@ -79,7 +118,7 @@ pub static GUARDS: &[Guard] = &[
     Guard {
         name: "rank2",
         arity: 1..=1,
-        check: |g, a| g[a[0]].data.shape().len() == 2,
+        check: |g, a| data(g, &a[0]).is_some_and(|d| d.shape().len() == 2),
         summary: "the argument is a 2-D tensor",
     },
     Guard {
@@ -91,7 +130,7 @@ pub static GUARDS: &[Guard] = &[
     Guard {
         name: "exact-scale",
         arity: 1..=2,
-        check: |g, a| !g.analysis.quantized || a.iter().any(|&i| all_const(g, &[i], pow2)),
+        check: |g, a| !g.analysis.quantized || a.iter().any(|i| all_const(g, std::slice::from_ref(i), pow2)),
         summary: "real, or one argument is a constant of powers of two (scaling by it is exact in float32)",
     },
 ];
@@ -172,4 +211,12 @@ pub static FUNCTIONS: &[Function] = &[
 /// The function named `name`.
 pub fn function(name: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// Every attribute function, by name.
+pub static ATTR_FUNCTIONS: &[AttrFunction] = &[];
+
+/// The attribute function named `name`.
+pub fn attr_function(name: &str) -> Option<&'static AttrFunction> {
+    ATTR_FUNCTIONS.iter().find(|f| f.name == name)
 }

@@ -14,7 +14,7 @@
 use fpgaopt_ir::parser::parse_attribute;
 use fpgaopt_ir::{Attribute, DiagResult, Diagnostic, Location, Registry};
 
-use super::guards::{function, guard, Function, Guard};
+use super::guards::{attr_function, function, guard, AttrFunction, Function, Guard};
 use super::lang::RESULT;
 
 /// A variable slot of a rule.
@@ -31,6 +31,8 @@ pub enum AttrPat {
     Absent(String),
     /// `..?r`
     Rest(Slot),
+    /// `name=(@function args...)` (right-hand side only)
+    Call(String, &'static AttrFunction, Vec<Term>),
 }
 
 /// A pattern term.
@@ -126,6 +128,13 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// A `?name` bound on the left-hand side, of any kind (guard arguments).
+    fn bound_var(&mut self) -> DiagResult<Slot> {
+        self.expect("?")?;
+        let name = self.ident()?;
+        self.slots.iter().position(|(n, _)| n == name).ok_or_else(|| self.err(format!("'?{name}' is not bound on the left-hand side")))
+    }
+
     /// An attribute literal: the text up to the next `,` or `}` outside brackets and quotes.
     fn literal(&mut self) -> DiagResult<Attribute> {
         self.ws();
@@ -174,6 +183,18 @@ impl<'a> Cursor<'a> {
                     self.ws();
                     let p = if self.text[self.pos..].starts_with('?') {
                         AttrPat::Var(name, self.var(SlotKind::Attr)?)
+                    } else if self.text[self.pos..].starts_with("(@") && !self.lhs {
+                        self.pos += 2;
+                        let f = self.ident()?;
+                        let func = attr_function(f).ok_or_else(|| self.err(format!("unknown attribute function '@{f}'")))?;
+                        let mut args = vec![];
+                        while !self.eat(")") {
+                            args.push(self.arg()?);
+                        }
+                        if args.len() != func.arity {
+                            return Err(self.err(format!("'@{f}' takes {} arguments, got {}", func.arity, args.len())));
+                        }
+                        AttrPat::Call(name, func, args)
                     } else {
                         AttrPat::Lit(name, self.literal()?)
                     };
@@ -272,7 +293,7 @@ pub fn parse_rules(text: &str, file: &str, registry: &Registry) -> DiagResult<Ve
                 let mut args = vec![];
                 if c.eat("(") {
                     while !c.eat(")") {
-                        args.push(c.var(SlotKind::Class)?);
+                        args.push(c.bound_var()?);
                         c.eat(",");
                     }
                 }

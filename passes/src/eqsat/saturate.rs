@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use egg::Id;
 use fpgaopt_ir::Attribute;
 
-use super::guards::ArgVal;
+use super::guards::{ArgVal, GuardArg};
 use super::lang::{attr, constant_node, infer_type, Attrs, Node, NnGraph};
 use super::rules::{AttrPat, Rule, Slot, Term};
 
@@ -56,7 +56,7 @@ fn match_attrs(attrs: &Attrs, pats: &[AttrPat], m: &mut Match) -> bool {
                     return false;
                 }
             }
-            AttrPat::Rest(_) => {}
+            AttrPat::Rest(_) | AttrPat::Call(..) => {}
         }
     }
     for p in pats {
@@ -153,6 +153,10 @@ fn instantiate(g: &mut NnGraph, rule: &Rule, t: &Term, m: &Match) -> Option<Id> 
                     (AttrPat::Lit(n, v), _) => attrs.push((n.clone(), v.clone())),
                     (AttrPat::Var(n, _), Some(Bound::Attr(Some(v)))) => attrs.push((n.clone(), v.clone())),
                     (AttrPat::Rest(_), Some(Bound::Rest(r))) => attrs.extend(r.iter().cloned()),
+                    (AttrPat::Call(n, f, args), _) => {
+                        let vals = args.iter().map(|a| arg_value(g, rule, a, m)).collect::<Option<Vec<_>>>()?;
+                        attrs.push((n.clone(), (f.eval)(&vals)?));
+                    }
                     _ => {}
                 }
             }
@@ -176,8 +180,15 @@ fn p_slot(p: &AttrPat) -> Option<Slot> {
 /// Applies one match; true when the e-graph changed.
 fn apply(g: &mut NnGraph, rule: &Rule, m: &Match) -> bool {
     for (guard, args) in &rule.guards {
-        let ids: Vec<Id> = args.iter().filter_map(|&s| if let Bound::Class(c) = m.slots[s] { Some(g.find(c)) } else { None }).collect();
-        if !(guard.check)(g, &ids) {
+        let bound: Vec<GuardArg> = args
+            .iter()
+            .filter_map(|&s| match &m.slots[s] {
+                Bound::Class(c) => Some(GuardArg::Class(g.find(*c))),
+                Bound::Attr(a) => Some(GuardArg::Attr(a.clone())),
+                _ => None,
+            })
+            .collect();
+        if !(guard.check)(g, &bound) {
             return false;
         }
     }
