@@ -107,9 +107,10 @@ def _grid_sampler(rng_seed, shape, scale, lo, hi, zp=0.0):
 def qonnx_mlp(name, sizes=(16, 24, 12, 5), in_bits=8, in_signed=True, w_bits=4, a_bits=6, a_signed=False,
               narrow_w=True, narrow_a=False, per_channel=True, pow2=True, rounding="ROUND", a_rounding=None,
               batch_norm=True, relu=True, gemm=False, domain=QONNX, a_zero_point=0.0, bipolar_weights=False,
-              out_quant=False):
+              out_quant=False, softmax=False):
     """A QONNX MLP; see the module doc. Scales are derived from the float ranges of random data so
-    that activations use their bits; `pow2` rounds every scale to a power of two."""
+    that activations use their bits; `pow2` rounds every scale to a power of two; `softmax` closes
+    it with a float Softmax (onnxruntime's, inside qonnx)."""
     g = _Graph(name)
     rng = g.rng
     a_rounding = a_rounding or rounding
@@ -177,6 +178,8 @@ def qonnx_mlp(name, sizes=(16, 24, 12, 5), in_bits=8, in_signed=True, w_bits=4, 
     if out_quant:
         top = np.percentile(np.abs(probe), 99) + 1e-3
         x = quant(x, scale_of(top / 127), 0.0, 8, True, False, rounding, "quant_out")
+    if softmax:
+        x = g.node("Softmax", [x], "softmax", axis=-1)
     opsets = [("", 13), (domain, 1)] if domain else [("", 13)]
     model = g.model([1, sizes[0]], [1, sizes[-1]], opsets)
     return QuantModel(model, "qonnx", _grid_sampler(zlib.crc32(name.encode()), (sizes[0],), in_scale, lo, hi))
@@ -356,6 +359,8 @@ def _qonnx_cases():
         cases[f"qonnx_w{wb}a{ab}_{i}"] = (lambda n, kw=kw: qonnx_mlp(n, **kw))
     cases["qonnx_asym_zero_point"] = lambda n: qonnx_mlp(n, a_bits=4, a_zero_point=3.0, pow2=False)
     cases["qonnx_in_unsigned"] = lambda n: qonnx_mlp(n, in_signed=False, in_bits=6, w_bits=3, a_bits=5)
+    # A float Softmax tail over 37 classes: MLAS's two accumulators of 8 lanes and a partial vector.
+    cases["qonnx_softmax_37"] = lambda n: qonnx_mlp(n, sizes=(16, 24, 37), w_bits=4, a_bits=6, softmax=True)
     cases["qonnx_wide_24"] = lambda n: qonnx_mlp(n, in_bits=16, w_bits=8, a_bits=24, pow2=True)
     cases["qonnx_trunc_v2"] = lambda n: qonnx_trunc(n, version=2)
     cases["qonnx_trunc_v1"] = lambda n: qonnx_trunc(n, version=1, rounding="ROUND")

@@ -493,9 +493,11 @@ op! {
 op! {
     /// Exponential.
     pub struct Exp = "hls.exp" {
-        summary: "f32 exponential through the C library's double exp",
-        description: r#"C++ `float(std::exp(double(x)))`: the double-precision exponential rounded to f32 (what
-`qdf.fsoftmax` specifies).
+        summary: "f32 exponential as onnxruntime's softmax computes it",
+        description: r#"onnxruntime's float32 exponential (MLAS, its CPU Softmax kernel) for inputs up to 0:
+`x = m ln2 + r` (m rounded with the bias 1.5 * 2^23, r reduced in two fused steps), a degree-6
+polynomial in r by fused multiply-adds, times 2^m built in the exponent bits; the exponential of
+`qdf.fsoftmax`. C++: `mlas_exp(x)`, an inline helper in `defines.h`.
 
 ```mlir
 %e = "hls.exp"(%d) : (f32) -> f32

@@ -183,11 +183,12 @@ op! {
     /// Float32 softmax.
     pub struct FSoftmax = "qdf.fsoftmax" {
         summary: "float32 softmax along one axis in the reference's order",
-        description: r#"Per slice along `axis`: `m = max_k x_k`; `e_k = f32(exp(f64(x_k - m)))` (the double-precision
-exponential of the platform's C library, rounded to f32); `s = 0; s += e_k` in order; `r = 1 / s`;
-`y_k = e_k * r`. This is onnxruntime's order; its exponential is a vectorised approximation that
-can differ from the C library's by an ulp, so results are close, not bit-identical, while their
-order (argmax) is exact.
+        description: r#"onnxruntime's CPU Softmax (MLAS) bit for bit. Per slice along `axis`: `m = max_k x_k`;
+`e_k = exp(x_k - m)` with MLAS's float32 exponential (range reduction `x = m' ln2 + r`, a degree-6
+polynomial in `r` by fused multiply-adds, scaling by `2^m'` in the exponent bits); the sum in
+MLAS's AVX2 kernel order: `e_k` joins lane `k % 8` of accumulator `(k / 8) % 2`, the two
+accumulators are added lane by lane, then neighbouring lanes pairwise until one remains;
+`r = 1 / s`; `y_k = e_k * r`.
 
 ```mlir
 %y = "qdf.fsoftmax"(%x) {axis = 1 : i64} : (tensor<1x5xf32>) -> tensor<1x5xf32>

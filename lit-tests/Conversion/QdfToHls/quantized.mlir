@@ -47,10 +47,14 @@
 // CHECK: %[[MX:.+]] = "hls.max"(%[[R]], %{{.+}})
 // CHECK: %[[MN:.+]] = "hls.min"(%[[MX]], %{{.+}})
 // CHECK: "hls.cast"(%[[MN]]) {{.*}} -> !hls.fixed<6, 6, true, "RND_CONV", "SAT">
-// - qdf.fsoftmax: the exponential through double.
+// - qdf.fsoftmax: onnxruntime's exponential and its sum in 2 x 8 lanes.
 // CHECK-LABEL: func.func @probs
 // CHECK: "hls.exp"(%{{.+}}) : (f32) -> f32
-// CPP: float(std::exp(double(
+// CPP-LABEL: void probs(
+// CPP: float lanes[2][8];
+// CPP: float [[E:.+]] = mlas_exp(x[0][[[K:.+]]] - v);
+// CPP: lanes[0][[[K]]] = lanes[0][[[K]]] + [[E]];
+// CPP: 1.0f / ((((lanes[0][0] + lanes[1][0]) + (lanes[0][1] + lanes[1][1])) + ((lanes[0][2] + lanes[1][2]) + (lanes[0][3] + lanes[1][3]))) + (((lanes[0][4] + lanes[1][4])
 func.func @main(%x: tensor<1x3xf32>) -> tensor<1x2xf32> {
   %w = "qdf.fconstant"() {value = dense<[[0.5, -0.25], [0.75, 1.0], [-1.0, 0.125]]> : tensor<3x2xf32>} : () -> tensor<3x2xf32>
   %b = "qdf.fconstant"() {value = dense<[0.1, -0.25]> : tensor<2xf32>} : () -> tensor<2xf32>

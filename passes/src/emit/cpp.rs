@@ -466,7 +466,7 @@ impl<'a> FnEmitter<'a, '_> {
             return Ok(Expr::atom(format!("std::fma({a}, {b}, {c})")));
         }
         if let Some(e) = hls::Exp::of(m, op) {
-            return Ok(Expr::atom(format!("float(std::exp(double({})))", self.expr(e.input(m))?.text)));
+            return Ok(Expr::atom(format!("mlas_exp({})", self.expr(e.input(m))?.text)));
         }
         Err(err(m, op, "not an expression"))
     }

@@ -159,6 +159,9 @@ impl<'a> Project<'a> {
         if self.roms().iter().any(|&op| matches!(rom_scalar(self.cx.m, op), Some(Scalar::Fixed(_)))) {
             out.push_str(FROM_BITS);
         }
+        if self.cx.m.collect(self.cx.m.top()).into_iter().any(|o| hls::Exp::of(self.cx.m, o).is_some()) {
+            out.push_str(&mlas_exp_helper());
+        }
         let _ = writeln!(out, "\n#endif // {g}");
         out
     }
@@ -563,6 +566,41 @@ fn layer_comment(m: &Module, f: OpId) -> Option<String> {
         let _ = write!(s, ", {i} -> {o}");
     }
     Some(s)
+}
+
+/// `hls.exp`'s C++ (defines.h): onnxruntime's float32 exponential, with the constants of the qdf
+/// semantics it implements (`fpgaopt_qdf::semantics::float::exp`).
+fn mlas_exp_helper() -> String {
+    use fpgaopt_qdf::semantics::float::mlas_exp::*;
+    let c = |v: f32| format!("{v:e}f");
+    let poly: String = POLY[1..].iter().map(|&p| format!("  p = std::fma(p, r, {});\n", c(p))).collect();
+    format!(
+        "
+#include <cmath>
+
+// exp(x) for x <= 0 as onnxruntime's Softmax computes it (MLAS): x = m ln2 + r, m rounded by
+// adding 1.5 * 2^23, a polynomial in r by fused multiply-adds, times 2^m made in the exponent bits.
+inline float mlas_exp(float x) {{
+#pragma HLS INLINE
+  union {{ float f; unsigned int u; }} bits;
+  x = x < {lower} ? {lower} : x;
+  const float biased = std::fma(x, {l2e}, {bias});
+  const float m = biased - {bias};
+  float r = std::fma(m, {hi}, x);
+  r = std::fma(m, {lo}, r);
+  bits.f = biased;
+  bits.u = (bits.u << 23) + 0x3f800000u;
+  float p = {p0};
+{poly}  return p * bits.f;
+}}
+",
+        lower = c(LOWER),
+        l2e = c(LOG2_RECIPROCAL),
+        bias = c(ROUNDING_BIAS),
+        hi = c(LOG2_HIGH),
+        lo = c(LOG2_LOW),
+        p0 = c(POLY[0]),
+    )
 }
 
 /// The helper that turns a rom's mantissa back into its fixed-point value (defines.h).

@@ -196,8 +196,12 @@ pub(crate) fn fdense(b: &mut FnBuilder<'_>, arrays: &[ValueId], y: ValueId, sx: 
     b.at = saved;
 }
 
-/// `qdf.fsoftmax` along `axis`: running max, `e = exp(x - m)`, `s += e`, `y = e * (1 / s)`.
+/// `qdf.fsoftmax` along `axis`, onnxruntime's order: running max, `e = exp(x - m)` (`hls.exp`,
+/// MLAS's exponential), the sum in 2 x 8 lanes (element k into lane `k % 8` of accumulator
+/// `(k / 8) % 2`, accumulators added lane by lane, lanes pairwise), `y = e * (1 / s)`.
 pub(crate) fn fsoftmax(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i64], axis: usize, cfg: &Config) {
+    use fpgaopt_qdf::semantics::float::SUM_LANES;
+    let lanes = SUM_LANES as i64;
     let n = dims[axis];
     let saved = b.at;
     let mut slice = dims.to_vec();
@@ -222,21 +226,36 @@ pub(crate) fn fsoftmax(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i6
     b.at = outside;
     let m = b.load(mx, &[]);
     let e = b.alloca(&[n], Type::F32, "e", cfg.parallel);
-    let s = b.alloca(&[], Type::F32, "sum", false);
+    let acc = b.alloca(&[2, lanes], Type::F32, "lanes", true);
     let zero = b.fconst(0.0);
-    b.store(zero, s, &[]);
+    let ij = b.loop_nest(&[2, lanes], Outer, &["a", "q"]);
+    b.store(zero, acc, &ij);
+    b.at = outside;
     let k = each(b);
     let v = b.load(x, &at(k));
     let d = b.farith('-', v, m);
     let ev = b.exp(d);
     b.store(ev, e, &[k]);
-    let cur = b.load(s, &[]);
+    let vectors = (n + lanes - 1) / lanes;
+    let vl = b.delinearize(k, &[vectors, lanes]);
+    let which = b.delinearize(vl[0], &[(vectors + 1) / 2, 2])[1];
+    let cur = b.load(acc, &[which, vl[1]]);
     let next = b.farith('+', cur, ev);
-    b.store(next, s, &[]);
+    b.store(next, acc, &[which, vl[1]]);
     b.at = outside;
+    let (c0, c1) = (b.index(0), b.index(1));
+    let mut partial: Vec<ValueId> = (0..lanes)
+        .map(|l| {
+            let li = b.index(l);
+            let (a0, a1) = (b.load(acc, &[c0, li]), b.load(acc, &[c1, li]));
+            b.farith('+', a0, a1)
+        })
+        .collect();
+    while partial.len() > 1 {
+        partial = partial.chunks(2).map(|p| b.farith('+', p[0], p[1])).collect();
+    }
     let one = b.fconst(1.0);
-    let sv = b.load(s, &[]);
-    let r = b.farith('/', one, sv);
+    let r = b.farith('/', one, partial[0]);
     let k = each(b);
     let ek = b.load(e, &[k]);
     let yv = b.farith('*', ek, r);

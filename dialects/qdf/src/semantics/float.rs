@@ -145,12 +145,68 @@ pub fn dense(x: &[f32], w: &[f32], b: &[f32], k: usize, n: usize, order: DenseOr
     out
 }
 
-/// The exponential `qdf.fsoftmax` uses: the C library's double `exp`, rounded to f32.
-pub fn exp(x: f32) -> f32 {
-    (x as f64).exp() as f32
+/// The constants of onnxruntime's float32 exponential (MLAS, the kernel behind its CPU Softmax),
+/// as f32 bit patterns: the clamp, the rounding bias 1.5 * 2^23, log2(e), ln(2) split in a high
+/// and a low part, and the polynomial's coefficients from the highest degree down.
+pub mod mlas_exp {
+    /// Inputs below this clamp to it (exp of it is about 2^-127.5).
+    pub const LOWER: f32 = f32::from_bits(0xc2b0_c0a5);
+    /// 1.5 * 2^23: adding it rounds to an integer held in the low mantissa bits.
+    pub const ROUNDING_BIAS: f32 = f32::from_bits(0x4b40_0000);
+    /// log2(e).
+    pub const LOG2_RECIPROCAL: f32 = f32::from_bits(0x3fb8_aa3b);
+    /// -ln(2), high part.
+    pub const LOG2_HIGH: f32 = f32::from_bits(0xbf31_7200);
+    /// -ln(2), low part.
+    pub const LOG2_LOW: f32 = f32::from_bits(0xb5bf_be8e);
+    /// The polynomial in the reduced argument, highest degree first (the last two are 1).
+    pub const POLY: [f32; 7] = [
+        f32::from_bits(0x3ab4_a000),
+        f32::from_bits(0x3c09_2f6e),
+        f32::from_bits(0x3d2a_adad),
+        f32::from_bits(0x3e2a_aa28),
+        f32::from_bits(0x3eff_fffb),
+        f32::from_bits(0x3f80_0000),
+        f32::from_bits(0x3f80_0000),
+    ];
 }
 
-/// `qdf.fsoftmax` along `axis`.
+/// The exponential `qdf.fsoftmax` uses, for `x <= 0`: onnxruntime's (MLAS's softmax kernel).
+/// `x = m ln2 + r` with `m` rounded by the bias trick and `r` reduced in two fused steps, then a
+/// degree-6 polynomial in `r` by fused multiply-adds, scaled by `2^m` built in the exponent bits.
+/// A NaN stays NaN.
+pub fn exp(x: f32) -> f32 {
+    use mlas_exp::*;
+    let x = if x < LOWER { LOWER } else { x };
+    let biased = x.mul_add(LOG2_RECIPROCAL, ROUNDING_BIAS);
+    let m = biased - ROUNDING_BIAS;
+    let r = m.mul_add(LOG2_HIGH, x);
+    let r = m.mul_add(LOG2_LOW, r);
+    let scale = f32::from_bits((biased.to_bits() << 23).wrapping_add(0x3f80_0000));
+    let p = POLY[1..].iter().fold(POLY[0], |p, &c| p.mul_add(r, c));
+    p * scale
+}
+
+/// Lanes and accumulators of [`sum_exp`].
+pub const SUM_LANES: usize = 8;
+
+/// The sum of softmax's exponentials in onnxruntime's order (MLAS's AVX2 kernel): element `k`
+/// joins lane `k % 8` of accumulator `(k / 8) % 2`; the two accumulators are added lane by lane,
+/// then neighbouring lanes pairwise (0+1, 2+3, ...) until one value remains.
+pub fn sum_exp(e: impl Iterator<Item = f32>) -> f32 {
+    let mut acc = [[0.0f32; SUM_LANES]; 2];
+    for (k, v) in e.enumerate() {
+        acc[(k / SUM_LANES) % 2][k % SUM_LANES] += v;
+    }
+    let mut lanes: Vec<f32> = (0..SUM_LANES).map(|l| acc[0][l] + acc[1][l]).collect();
+    while lanes.len() > 1 {
+        lanes = lanes.chunks(2).map(|p| p[0] + p[1]).collect();
+    }
+    lanes[0]
+}
+
+/// `qdf.fsoftmax` along `axis`: onnxruntime's CPU Softmax bit for bit (maximum, [`exp`] of
+/// `x - max`, [`sum_exp`], each exponential times the f32 reciprocal of the sum).
 pub fn softmax(shape: &[i64], x: &[f32], axis: usize) -> Vec<f32> {
     let n = shape[axis] as usize;
     let inner: usize = shape[axis + 1..].iter().product::<i64>() as usize;
@@ -160,13 +216,10 @@ pub fn softmax(shape: &[i64], x: &[f32], axis: usize) -> Vec<f32> {
         for i in 0..inner {
             let at = |k: usize| (o * n + k) * inner + i;
             let m = (0..n).map(|k| x[at(k)]).fold(f32::NEG_INFINITY, |a, b| if b > a { b } else { a });
-            let mut s = 0.0f32;
             for k in 0..n {
-                let e = exp(x[at(k)] - m);
-                out[at(k)] = e;
-                s += e;
+                out[at(k)] = exp(x[at(k)] - m);
             }
-            let r = 1.0 / s;
+            let r = 1.0 / sum_exp((0..n).map(|k| out[at(k)]));
             for k in 0..n {
                 out[at(k)] *= r;
             }
@@ -331,5 +384,34 @@ mod tests {
         assert_eq!(m1_transposed_tree(6, 7), 2);
         let s = softmax(&[1, 2], &[0.0, 0.0], 1);
         assert_eq!(s, vec![0.5, 0.5]);
+    }
+
+    /// onnxruntime 1.32 `Softmax` (ORT_DISABLE_ALL, x86-64) outputs, as f32 bits: five classes (one
+    /// accumulator, lanes 5..8 empty) and nineteen (both accumulators, a partial third vector).
+    #[test]
+    fn softmax_is_onnxruntimes_bit_for_bit() {
+        let cases: [(&[u32], &[u32]); 2] = [
+            (
+                &[0x41029e6b, 0xc1239004, 0x3fd6110d, 0xc0115959, 0xbfe7c1a6],
+                &[0x3f7f97ca, 0x323184c4, 0x3ac677e5, 0x37f62c98, 0x384312a4],
+            ),
+            (
+                &[
+                    0xbf5cc581, 0xc1014774, 0xbf6d7fae, 0xc05d7e9b, 0x4154ac06, 0x3f67349b, 0xbfb48c06, 0xbf9004e8, 0xc02b0516, 0xc0870f2c,
+                    0xbfc81711, 0x3ff6c18c, 0xbf744766, 0x40752fad, 0xbf4c98ee, 0x3dc6bbff, 0x40c5dd75, 0x400b8c09, 0xc00156ac,
+                ],
+                &[
+                    0x353f19dd, 0x300f8e12, 0x35330375, 0x3363730d, 0x3f7fc2ed, 0x368b9db4, 0x34dcec4f, 0x3512f145, 0x33fa3f1b, 0x32d4cb45,
+                    0x34bda42a, 0x37427d9c, 0x352e55ac, 0x38a31292, 0x354b9079, 0x35f967ed, 0x3a563841, 0x377a641c, 0x346ffbc6,
+                ],
+            ),
+        ];
+        for (x, want) in cases {
+            let x: Vec<f32> = x.iter().map(|&b| f32::from_bits(b)).collect();
+            let got: Vec<u32> = softmax(&[1, x.len() as i64], &x, 1).iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got, want);
+        }
+        assert!(exp(f32::NAN).is_nan());
+        assert_eq!(exp(0.0), 1.0);
     }
 }

@@ -237,8 +237,7 @@ impl<'a> QConverter<'a> {
                 let ty = self.base.m.ty(self.base.m.result(op, 0)).clone();
                 let axis = nn::Softmax(op).axis(self.base.m);
                 let y = qdf::FSoftmax::build(self.m(), at, loc.clone(), xf, ty, axis).output(self.base.m);
-                self.approx(&loc, "softmax's exponential (the C library's, not onnxruntime's)");
-                Ok(QVal::float(y, false))
+                Ok(QVal::float(y, x.exact))
             }
             other => {
                 let loc = self.base.m.op(op).loc.clone();
