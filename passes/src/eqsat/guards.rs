@@ -122,6 +122,27 @@ pub static GUARDS: &[Guard] = &[
         summary: "the argument is a 2-D tensor",
     },
     Guard {
+        name: "same-type",
+        arity: 2..=2,
+        check: |g, a| matches!((data(g, &a[0]), data(g, &a[1])), (Some(x), Some(y)) if x.ty == y.ty),
+        summary: "the two arguments have one type",
+    },
+    Guard {
+        name: "identity-perm",
+        arity: 1..=1,
+        check: |_, a| ints(a[0].attr()).is_some_and(|p| p.iter().enumerate().all(|(i, &v)| v == i as i64)),
+        summary: "a permutation attribute that keeps every axis in place",
+    },
+    Guard {
+        name: "per-channel",
+        arity: 2..=2,
+        check: |g, a| match (data(g, &a[0]), data(g, &a[1])) {
+            (Some(c), Some(x)) => c.value.is_some() && per_channel(c.shape(), x.shape()),
+            _ => false,
+        },
+        summary: "(per-channel ?c ?x): a constant that, broadcast against x (rank >= 3), varies along axis 1 only",
+    },
+    Guard {
         name: "real",
         arity: 0..=0,
         check: |g, _| !g.analysis.quantized,
@@ -140,6 +161,17 @@ pub fn guard(name: &str) -> Option<&'static Guard> {
     GUARDS.iter().find(|g| g.name == name)
 }
 
+/// An integer-array attribute.
+fn ints(a: Option<&Attribute>) -> Option<Vec<i64>> {
+    a.and_then(Attribute::as_i64_array)
+}
+
+/// True when `c` broadcast against `x` (rank >= 3) varies along axis 1 only.
+fn per_channel(c: &[i64], x: &[i64]) -> bool {
+    let lead = x.len().wrapping_sub(c.len());
+    x.len() >= 3 && c.len() <= x.len() && c.iter().enumerate().all(|(i, &d)| d == 1 || i + lead == 1)
+}
+
 /// `c` (varying along its last axis only, length 1 or n) as `n` values.
 fn along_last(c: &Tensor, n: i64) -> Option<Vec<f32>> {
     let (last, rest) = c.shape.split_last().unwrap_or((&1, &[]));
@@ -147,6 +179,30 @@ fn along_last(c: &Tensor, n: i64) -> Option<Vec<f32>> {
         return None;
     }
     Some(if *last == 1 { vec![c.data[0]; n as usize] } else { c.data.clone() })
+}
+
+/// `t` with axes permuted: result axis i is `t`'s axis `perm[i]`.
+fn permute(t: &Tensor, perm: &[usize]) -> Tensor {
+    let shape: Vec<i64> = perm.iter().map(|&p| t.shape[p]).collect();
+    let rank = shape.len();
+    let mut src_strides = vec![1usize; rank];
+    for i in (0..rank.saturating_sub(1)).rev() {
+        src_strides[i] = src_strides[i + 1] * t.shape[i + 1] as usize;
+    }
+    let mut idx = vec![0i64; rank];
+    let n = t.data.len();
+    let mut data = Vec::with_capacity(n);
+    for _ in 0..n {
+        data.push(t.data[(0..rank).map(|i| idx[i] as usize * src_strides[perm[i]]).sum::<usize>()]);
+        for d in (0..rank).rev() {
+            idx[d] += 1;
+            if idx[d] < shape[d] {
+                break;
+            }
+            idx[d] = 0;
+        }
+    }
+    Tensor { shape, data }
 }
 
 fn tensor(a: &ArgVal) -> Option<&Tensor> {
@@ -195,6 +251,50 @@ pub static FUNCTIONS: &[Function] = &[
         summary: "(@column c like): c, varying along its last axis only, as a column [K, 1] (K = like's first dimension)",
     },
     Function {
+        name: "per-filter",
+        arity: 2,
+        eval: |a| {
+            let (s, rank) = (tensor(&a[0])?, a[1].ty.as_ref()?.shape()?.len());
+            let mut shape = vec![s.len() as i64];
+            shape.resize(rank, 1);
+            Some(Tensor { shape, data: s.data.clone() })
+        },
+        summary: "(@per-filter s like): a vector [O] as [O, 1, ...] of like's rank (scales the filters of a conv weight)",
+    },
+    Function {
+        name: "vector-channels",
+        arity: 2,
+        eval: |a| {
+            let (c, n) = (tensor(&a[0])?, *a[1].ty.as_ref()?.shape()?.first()?);
+            let varying: Vec<i64> = c.shape.iter().copied().filter(|&d| d != 1).collect();
+            match varying[..] {
+                [] => Some(Tensor { shape: vec![n], data: vec![c.data[0]; n as usize] }),
+                [d] if d == n && c.shape.len() >= 3 && c.shape[c.shape.len() - 3] == n => Some(Tensor { shape: vec![n], data: c.data.clone() }),
+                _ => None,
+            }
+        },
+        summary: "(@vector-channels c like): a constant varying along the channel axis only ([C, 1, 1], [1, C, 1, 1] or a splat) as [C] (C = like's length)",
+    },
+    Function {
+        name: "untranspose",
+        arity: 2,
+        eval: |a| {
+            let (c, p) = (tensor(&a[0])?, ints(a[1].attr.as_ref())?);
+            if c.shape.len() > p.len() {
+                return None;
+            }
+            let mut shape = vec![1i64; p.len() - c.shape.len()];
+            shape.extend(&c.shape);
+            // c is read against transpose(x, p), whose axis i is x's axis p[i]: move axis i to p[i]
+            let mut inv = vec![0usize; p.len()];
+            for (i, &pi) in p.iter().enumerate() {
+                *inv.get_mut(usize::try_from(pi).ok()?)? = i;
+            }
+            Some(permute(&Tensor { shape, data: c.data.clone() }, &inv))
+        },
+        summary: "(@untranspose c p): the constant c, read against transpose(x, p), as read against x",
+    },
+    Function {
         name: "neg",
         arity: 1,
         eval: |a| Some(tensor(&a[0])?.map(|v| -v)),
@@ -214,7 +314,33 @@ pub fn function(name: &str) -> Option<&'static Function> {
 }
 
 /// Every attribute function, by name.
-pub static ATTR_FUNCTIONS: &[AttrFunction] = &[];
+pub static ATTR_FUNCTIONS: &[AttrFunction] = &[
+    AttrFunction {
+        name: "compose-perms",
+        arity: 2,
+        eval: |a| {
+            let (p, q) = (ints(a[0].attr.as_ref())?, ints(a[1].attr.as_ref())?);
+            let r: Option<Vec<i64>> = q.iter().map(|&i| usize::try_from(i).ok().and_then(|i| p.get(i).copied())).collect();
+            Some(Attribute::i64_array(&r.filter(|_| p.len() == q.len())?))
+        },
+        summary: "(@compose-perms p q): the permutation of transpose(transpose(x, p), q), r[i] = p[q[i]]",
+    },
+    AttrFunction {
+        name: "conv-pads",
+        arity: 2,
+        eval: |a| {
+            let (c, p) = (ints(a[0].attr.as_ref())?, ints(a[1].attr.as_ref())?);
+            // conv pads: [begin of each spatial axis, end of each]; pad pads: [begin of every axis, end of every axis]
+            let (n, s) = (p.len() / 2, c.len() / 2);
+            if n != s + 2 || p[..2].iter().chain(&p[n..n + 2]).any(|&v| v != 0) || p.iter().any(|&v| v < 0) {
+                return None;
+            }
+            let sum: Vec<i64> = (0..2 * s).map(|i| c[i] + p[if i < s { i + 2 } else { i + 4 }]).collect();
+            Some(Attribute::i64_array(&sum))
+        },
+        summary: "(@conv-pads conv-pads pad-pads): the conv's pads plus the spatial pads of a zero pad (none on batch and channel axes)",
+    },
+];
 
 /// The attribute function named `name`.
 pub fn attr_function(name: &str) -> Option<&'static AttrFunction> {

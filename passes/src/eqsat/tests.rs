@@ -224,3 +224,22 @@ fn limits_are_reported() {
     opts.set("node-limit", "10");
     assert!(run_pass(&mut m, &opts)[0].contains("node limit"));
 }
+
+#[test]
+fn attribute_and_layout_functions() {
+    use super::guards::{attr_function, function, ArgVal};
+    let attr = |v: &[i64]| ArgVal { attr: Some(Attribute::i64_array(v)), ..ArgVal::default() };
+    let compose = attr_function("compose-perms").expect("exists");
+    assert_eq!((compose.eval)(&[attr(&[0, 2, 3, 1]), attr(&[0, 3, 1, 2])]), Some(Attribute::i64_array(&[0, 1, 2, 3])));
+    let pads = attr_function("conv-pads").expect("exists");
+    assert_eq!((pads.eval)(&[attr(&[1, 0, 1, 0]), attr(&[0, 0, 2, 1, 0, 0, 2, 1])]), Some(Attribute::i64_array(&[3, 1, 3, 1])));
+    assert_eq!((pads.eval)(&[attr(&[0, 0, 0, 0]), attr(&[0, 1, 0, 0, 0, 0, 0, 0])]), None, "channel padding does not fold");
+    // c of shape [3, 1] read against transpose(x, [1, 0]) (x: [1, 3]) is [1, 3] against x
+    let c = Tensor { shape: vec![3, 1], data: vec![1.0, 2.0, 3.0] };
+    let un = function("untranspose").expect("exists");
+    let got = (un.eval)(&[ArgVal { value: Some(c.into()), ..ArgVal::default() }, attr(&[1, 0])]).expect("computes");
+    assert_eq!((got.shape, got.data), (vec![1, 3], vec![1.0, 2.0, 3.0]));
+    let t = Tensor { shape: vec![2, 3], data: vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0] };
+    let got = (un.eval)(&[ArgVal { value: Some(t.into()), ..ArgVal::default() }, attr(&[1, 0])]).expect("computes");
+    assert_eq!((got.shape, got.data), (vec![3, 2], vec![1.0, 4.0, 2.0, 5.0, 3.0, 6.0]));
+}
