@@ -1,6 +1,7 @@
 // RUN: fpgaopt %s --split-input-file | fpgaopt --split-input-file | FileCheck %s
 // RUN: fpgaopt %s --split-input-file --mlir-print-op-generic | fpgaopt --split-input-file | FileCheck %s
 // RUN: fpgaopt %s | fpgaopt-mlir-verify %irdl -
+// RUN: fpgaopt %s --mlir-print-op-generic | fpgaopt-mlir-verify %irdl -
 
 // The sliding-window, transpose and no-op ops parse, verify, print back to text that parses again
 // to the same IR, and verify in real MLIR with the exported IRDL.

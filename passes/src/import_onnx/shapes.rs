@@ -1,6 +1,8 @@
 //! Operators that move or describe data without arithmetic: Constant, Identity, Dropout, Shape,
 //! Gather, Unsqueeze, Squeeze, Concat, Cast, Transpose, Flatten and Reshape. On constants they fold;
-//! on computed tensors the ones that only regroup dimensions become `nn.reshape`/`nn.flatten`.
+//! on computed tensors the ones that only regroup dimensions become `nn.reshape`/`nn.flatten`, other
+//! transposes `nn.transpose`, and Identity, Dropout and Cast to FLOAT `nn.identity`, `nn.dropout`,
+//! `nn.cast` (which `nn-canonicalize` removes).
 
 use fpgaopt_ir::{Attribute, DiagResult};
 use onnx_protobuf::tensor_proto::DataType;
