@@ -137,6 +137,10 @@ BAD = {
                 "node 'pad' (Pad): mode 'reflect' is not supported (only constant padding)"),
     "negative_pads": (lambda: _one("Pad", [1, 2, 3], inputs=("x", "p"), inits=[_ints("p", [0, 0, -1, 0, 0, 1])]),
                       "node 'pad' (Pad): pads must be non-negative, got -1 in [0, 0, -1, 0, 0, 1]"),
+    "zero_stride": (lambda: _conv([1, 2, 5, 5], [2, 2, 3, 3], strides=[1, 0]),
+                    "node 'conv' (Conv): strides must be positive, got 0 in [1, 0]"),
+    "pool_pads": (lambda: _one("MaxPool", [1, 2, 5, 5], kernel_shape=[2, 2], pads=[2, 0, 0, 0]),
+                  "node 'maxpool' (MaxPool): pads [2, 0, 0, 0] must be smaller than kernel_shape [2, 2]"),
     "group": (lambda: _conv([1, 4, 5, 5], [2, 2, 3, 3], group=3),
               "node 'conv' (Conv): group 3 does not fit input channels 4"),
 }

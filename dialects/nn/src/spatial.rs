@@ -80,6 +80,15 @@ impl Window {
             .collect()
     }
 
+    /// Pooling windows must overlap the input: every pad smaller than the kernel (onnxruntime's rule).
+    pub fn check_pool_pads(&self) -> Result<(), String> {
+        let n = self.kernel.len();
+        if (0..2 * n).any(|i| self.pads[i] >= self.kernel[i % n]) {
+            return Err(format!("pads {} must be smaller than kernel_shape {}", fmt(&self.pads), fmt(&self.kernel)));
+        }
+        Ok(())
+    }
+
     /// The result shape `[N, channels, out...]` of sliding over `input` `[N, C, ...]`.
     pub fn result_shape(&self, input: &[i64], channels: i64) -> Result<Vec<i64>, String> {
         let mut out = vec![input[0], channels];
@@ -173,7 +182,9 @@ pub(crate) fn verify_pool(m: &Module, op: OpId) -> Result<(), String> {
     let x = shape(m, m.operand(op, 0));
     spatial_input(&x)?;
     let win = window_of(m, op, None)?;
-    result_is(&shape(m, m.result(op, 0)), &win.result_shape(&x, x[1])?)
+    let y = win.result_shape(&x, x[1])?;
+    win.check_pool_pads()?;
+    result_is(&shape(m, m.result(op, 0)), &y)
 }
 
 pub(crate) fn verify_global_pool(m: &Module, op: OpId) -> Result<(), String> {

@@ -192,3 +192,11 @@ func.func @cast_to_integer(%x: tensor<1x3xf32>) -> tensor<1x3xf32> {
   %y = "nn.cast"(%x) {to = i8} : (tensor<1x3xf32>) -> tensor<1x3xf32>
   func.return %y : tensor<1x3xf32>
 }
+
+// -----
+
+func.func @pool_pads_reach_past_kernel(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x7x7xf32> {
+  // expected-error @+1 {{'nn.average_pool' op pads [2, 2, 2, 2] must be smaller than kernel_shape [2, 2]}}
+  %y = "nn.average_pool"(%x) {ceil_mode = false, count_include_pad = false, kernel_shape = [2, 2], pads = [2, 2, 2, 2], strides = [1, 1]} : (tensor<1x1x4x4xf32>) -> tensor<1x1x7x7xf32>
+  func.return %y : tensor<1x1x7x7xf32>
+}

@@ -131,6 +131,7 @@ impl Importer<'_> {
         let kernel = node.ints("kernel_shape")?.ok_or_else(|| node.err("missing attribute 'kernel_shape'"))?;
         let window = self.window(node, kernel, &xs, node.int("ceil_mode", 0)? != 0)?;
         let out = window.result_shape(&xs, xs[1]).map_err(|e| node.err(e))?;
+        window.check_pool_pads().map_err(|e| node.err(e))?;
         let mut attrs = vec![
             ("ceil_mode", Attribute::Bool(window.ceil)),
             ("kernel_shape", ints(&window.kernel)),
