@@ -157,6 +157,31 @@ pub fn window_of(m: &Module, op: OpId, kernel: Option<Vec<i64>>) -> Result<Windo
     })
 }
 
+impl Conv {
+    /// The window the kernel slides with (kernel from the weight's spatial dimensions).
+    pub fn window(self, m: &Module) -> Window {
+        let kernel = shape(m, self.weight(m)).get(2..).unwrap_or(&[]).to_vec();
+        Window { strides: self.strides(m), pads: self.pads(m), dilations: self.dilations(m), ceil: false, kernel }
+    }
+}
+
+impl MaxPool {
+    /// The pooling window.
+    pub fn window(self, m: &Module) -> Window {
+        let (kernel, ceil) = (self.kernel_shape(m), self.ceil_mode(m));
+        Window { kernel, strides: self.strides(m), pads: self.pads(m), dilations: self.dilations(m), ceil }
+    }
+}
+
+impl AveragePool {
+    /// The pooling window (no dilation).
+    pub fn window(self, m: &Module) -> Window {
+        let mut w = Window::unit(self.kernel_shape(m));
+        (w.strides, w.pads, w.ceil) = (self.strides(m), self.pads(m), self.ceil_mode(m));
+        w
+    }
+}
+
 pub(crate) fn verify_conv(m: &Module, op: OpId) -> Result<(), String> {
     let c = Conv(op);
     let (x, w, b) = (shape(m, c.input(m)), shape(m, c.weight(m)), shape(m, c.bias(m)));

@@ -155,3 +155,36 @@ fn window_shapes_follow_onnx() {
     assert_eq!(same("VALID").unwrap(), [0, 0]);
     assert!(same("SAME").unwrap_err().contains("not one of"));
 }
+
+/// The interpreter runs the ops from their attributes, and the typed handles give the same windows.
+#[test]
+fn interpreter_and_window_accessors_agree_with_the_evaluators() {
+    let text = r#"
+func.func @main(%x: tensor<1x2x5x4xf32>, %w: tensor<3x2x3x2xf32>, %b: tensor<3xf32>) -> tensor<1x2x2x3xf32> {
+  %c = "nn.conv"(%x, %w, %b) {dilations = [1, 2], group = 1, pads = [1, 0, 0, 1], strides = [2, 1]} : (tensor<1x2x5x4xf32>, tensor<3x2x3x2xf32>, tensor<3xf32>) -> tensor<1x3x2x3xf32>
+  %p = "nn.pad"(%c) {pads = [0, 0, 1, 0, 0, 0, 0, 1], value = -1.0} : (tensor<1x3x2x3xf32>) -> tensor<1x3x3x4xf32>
+  %m = "nn.max_pool"(%p) {ceil_mode = true, dilations = [1, 1], kernel_shape = [2, 2], pads = [0, 0, 0, 0], strides = [2, 2]} : (tensor<1x3x3x4xf32>) -> tensor<1x3x2x2xf32>
+  %t = "nn.transpose"(%m) {perm = [0, 2, 3, 1]} : (tensor<1x3x2x2xf32>) -> tensor<1x2x2x3xf32>
+  %i = "nn.identity"(%t) : (tensor<1x2x2x3xf32>) -> tensor<1x2x2x3xf32>
+  %a = "nn.average_pool"(%i) {ceil_mode = false, count_include_pad = true, kernel_shape = [2, 2], pads = [1, 1, 0, 0], strides = [1, 1]} : (tensor<1x2x2x3xf32>) -> tensor<1x2x2x3xf32>
+  func.return %a : tensor<1x2x2x3xf32>
+}
+"#;
+    let mut r = fpgaopt_ir::Registry::new();
+    r.register(&fpgaopt_nn::DIALECT);
+    let m = fpgaopt_ir::parser::parse_module(text, "spatial.mlir", &r).expect("parses");
+    fpgaopt_ir::verifier::verify(&m).expect("verifies");
+    let (x, w, b) = (lcg(1, &[1, 2, 5, 4]), lcg(2, &[3, 2, 3, 2]), lcg(3, &[3]));
+    let got = run_main(&m, &[x.clone(), w.clone(), b.clone()]).expect("runs");
+    let ops = m.block_ops(m.entry_block(m.lookup_symbol("main").unwrap(), 0).unwrap()).to_vec();
+    let conv_w = fpgaopt_nn::Conv(ops[0]).window(&m);
+    assert_eq!(conv_w, window(&[3, 2], &[2, 1], &[1, 0, 0, 1], &[1, 2], false));
+    let c = conv(&x, &w, &b, &conv_w, 1).unwrap();
+    assert_eq!(bits(&c), CONV2D);
+    let p = pad(&c, &[0, 0, 1, 0, 0, 0, 0, 1], -1.0).unwrap();
+    let mp = pool(&p, &fpgaopt_nn::MaxPool(ops[2]).window(&m), Pooling::Max).unwrap();
+    let t = transpose(&mp, &[0, 2, 3, 1]).unwrap();
+    let ap = fpgaopt_nn::AveragePool(ops[5]).window(&m);
+    assert_eq!(ap, window(&[2, 2], &[1, 1], &[1, 1, 0, 0], &[], false));
+    assert_eq!(bits(&got[0]), bits(&pool(&t, &ap, Pooling::Average(true)).unwrap()));
+}

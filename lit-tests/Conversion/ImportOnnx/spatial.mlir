@@ -99,3 +99,6 @@
 // NOOPC-LABEL: func.func @main
 // NOOPC-SAME: (%[[X:.+]]: tensor<1x4xf32>)
 // NOOPC-NEXT: func.return %[[X]]
+// RUN: %python %S/Inputs/spatial.py %t.train.onnx dropout_training
+// RUN: not fpgaopt %t.train.onnx --pass-pipeline='builtin.module(import-onnx)' 2>&1 | FileCheck %s --check-prefix=TRAIN
+// TRAIN: error: node 'dropout' (Dropout): training_mode must be a constant false (inference only)

@@ -27,6 +27,14 @@ impl Importer<'_> {
                 if node.op_type() == "Dropout" && self.output_used(node, 1) {
                     return Err(node.err("the mask output is not supported (inference only)"));
                 }
+                let training = match self.input(node, 2)? {
+                    Some(Val::Const(c)) => c.to_f32().first().is_some_and(|&t| t != 0.0),
+                    Some(Val::Ir(_)) => true,
+                    None => false,
+                };
+                if node.op_type() == "Dropout" && training {
+                    return Err(node.err("training_mode must be a constant false (inference only)"));
+                }
                 let def = if node.op_type() == "Dropout" { fpgaopt_nn::Dropout::def() } else { fpgaopt_nn::Identity::def() };
                 self.pass_through(node, def, vec![])?;
             }

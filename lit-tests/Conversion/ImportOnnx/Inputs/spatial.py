@@ -64,3 +64,5 @@ elif v == "transpose_size1":
 elif v == "no_ops":
     save([node("Identity", ["x"], ["i"], name="id"), node("Dropout", ["i"], ["d"], name="drop"),
           node("Cast", ["d"], ["y"], name="cast", to=TensorProto.FLOAT)], [tensor("x", [1, 4])], y, check=False)
+elif v == "dropout_training":
+    one("Dropout", ["x", "r", "t"], [const("r", 0.5), const("t", True, np.bool_)])
