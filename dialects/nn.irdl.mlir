@@ -172,4 +172,84 @@ irdl.dialect @nn {
       %c5 = irdl.base "#builtin.integer"
       irdl.attributes {"bit_width" = %c4, "signed" = %c5}
   }
+  irdl.operation @transpose {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.array"
+      irdl.attributes {"perm" = %c2}
+  }
+  irdl.operation @conv {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, weight: %c1, bias: %c2)
+      %c3 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c3)
+      %c4 = irdl.base "#builtin.array"
+      %c5 = irdl.base "#builtin.array"
+      %c6 = irdl.base "#builtin.array"
+      %c7 = irdl.base "#builtin.integer"
+      irdl.attributes {"strides" = %c4, "pads" = %c5, "dilations" = %c6, "group" = %c7}
+  }
+  irdl.operation @pad {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.array"
+      %c3 = irdl.base "#builtin.float"
+      irdl.attributes {"pads" = %c2, "value" = %c3}
+  }
+  irdl.operation @max_pool {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.array"
+      %c3 = irdl.base "#builtin.array"
+      %c4 = irdl.base "#builtin.array"
+      %c5 = irdl.base "#builtin.array"
+      %c6 = irdl.base "#builtin.integer"
+      irdl.attributes {"kernel_shape" = %c2, "strides" = %c3, "pads" = %c4, "dilations" = %c5, "ceil_mode" = %c6}
+  }
+  irdl.operation @average_pool {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.array"
+      %c3 = irdl.base "#builtin.array"
+      %c4 = irdl.base "#builtin.array"
+      %c5 = irdl.base "#builtin.integer"
+      %c6 = irdl.base "#builtin.integer"
+      irdl.attributes {"kernel_shape" = %c2, "strides" = %c3, "pads" = %c4, "ceil_mode" = %c5, "count_include_pad" = %c6}
+  }
+  irdl.operation @global_average_pool {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+  }
+  irdl.operation @identity {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+  }
+  irdl.operation @dropout {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+  }
+  irdl.operation @cast {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.type"
+      irdl.attributes {"to" = %c2}
+  }
 }

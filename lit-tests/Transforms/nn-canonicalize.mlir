@@ -16,6 +16,47 @@ func.func @relu_relu(%x: tensor<1x4xf32>) -> (tensor<1x4xf32>, tensor<1x4xf32>) 
 
 // -----
 
+// identity(x) -> x, dropout(x) -> x, cast(x) -> x when the type does not change
+// CHECK-LABEL: func.func @no_op
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4xf32>)
+// CHECK-NEXT: %[[R:.+]] = "nn.relu"(%[[X]])
+// CHECK-NEXT: func.return %[[R]]
+func.func @no_op(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %i = "nn.identity"(%x) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %r = "nn.relu"(%i) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %d = "nn.dropout"(%r) : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  %c = "nn.cast"(%d) {to = f32} : (tensor<1x4xf32>) -> tensor<1x4xf32>
+  func.return %c : tensor<1x4xf32>
+}
+
+// -----
+
+// A cast that changes the type stays.
+// CHECK-LABEL: func.func @no_op_keeps_real_cast
+// CHECK-NEXT: "nn.cast"(%{{.+}}) {to = f64} : (tensor<1x4xf32>) -> tensor<1x4xf64>
+func.func @no_op_keeps_real_cast(%x: tensor<1x4xf32>) -> tensor<1x4xf64> {
+  %c = "nn.cast"(%x) {to = f64} : (tensor<1x4xf32>) -> tensor<1x4xf64>
+  func.return %c : tensor<1x4xf64>
+}
+
+// -----
+
+// A convolution, pad and transpose of constants fold to one constant (the evaluator's values).
+// CHECK-LABEL: func.func @fold_conv_of_constants
+// CHECK-NEXT: %[[C:.+]] = "nn.constant"() {value = dense<{{\[\[\[}}[3.5], [7.5]]]]> : tensor<1x1x2x1xf32>}
+// CHECK-NEXT: func.return %[[C]]
+func.func @fold_conv_of_constants() -> tensor<1x1x2x1xf32> {
+  %x = "nn.constant"() {value = dense<[[[[1.0, 2.0], [3.0, 4.0]]]]> : tensor<1x1x2x2xf32>} : () -> tensor<1x1x2x2xf32>
+  %w = "nn.constant"() {value = dense<1.0> : tensor<1x1x1x2xf32>} : () -> tensor<1x1x1x2xf32>
+  %b = "nn.constant"() {value = dense<0.5> : tensor<1xf32>} : () -> tensor<1xf32>
+  %p = "nn.pad"(%x) {pads = [0, 0, 0, 0, 0, 0, 0, 1], value = -0.5} : (tensor<1x1x2x2xf32>) -> tensor<1x1x2x3xf32>
+  %t = "nn.transpose"(%p) {perm = [0, 1, 2, 3]} : (tensor<1x1x2x3xf32>) -> tensor<1x1x2x3xf32>
+  %y = "nn.conv"(%t, %w, %b) {dilations = [1, 1], group = 1, pads = [0, 0, 0, 0], strides = [1, 2]} : (tensor<1x1x2x3xf32>, tensor<1x1x1x2xf32>, tensor<1xf32>) -> tensor<1x1x2x1xf32>
+  func.return %y : tensor<1x1x2x1xf32>
+}
+
+// -----
+
 // reshape(x) -> x and flatten(x) -> x when nothing changes
 // CHECK-LABEL: func.func @identity_reshape
 // CHECK-SAME: (%[[X:.+]]: tensor<2x3xf32>)

@@ -5,7 +5,7 @@
 
 // A malformed rule file is an error naming file:line:col.
 // BAD: nn-eqsat-bad.rules:3:26: error: unknown nn op 'nn.frob'
-// GROUP: error: unknown rule group 'nope' (groups: activation, cleanup, fold, scale, or a path ending in .rules)
+// GROUP: error: unknown rule group 'nope' (groups: activation, cleanup, fold, layout, scale, spatial, or a path ending in .rules)
 
 // The remark names the stop reason, the e-graph's size, the cost and the rules that fired.
 // REMARK: remark: nn-eqsat: @main saturated after {{[0-9]+}} iterations, {{[0-9]+}} e-classes, {{[0-9]+}} e-nodes; cost 1853 -> 1238; rules: fuse-relu-into-dense x{{[0-9]+}}, {{.*}}mul-into-dense x1, mul-past-relu x1

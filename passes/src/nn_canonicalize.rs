@@ -3,6 +3,8 @@
 //! ("constant" means defined by `nn.constant`):
 //! - `constant-fold`: any `nn` op other than `nn.constant` whose operands are all constants becomes an
 //!   `nn.constant` holding its value ([`fpgaopt_nn::eval`], f32 in onnxruntime's order);
+//! - `no-op`: `identity(x) -> x`, `dropout(x) -> x` always, `cast(x) -> x` when the result type
+//!   equals x's (the importer keeps these ops so rewrites see the model; they compute nothing);
 //! - `relu-relu`: `relu(relu(x)) -> relu(x)`, always;
 //! - `identity-reshape`: `reshape(x) -> x` and `flatten(x) -> x` when the result type equals x's;
 //! - `reshape-reshape`: `reshape(reshape(x)) -> reshape(x)`, always (the inner reshape stays while
@@ -32,7 +34,7 @@ use fpgaopt_ir::pass::{Options, PassContext, PassInfo, PassOption};
 use fpgaopt_ir::rewrite::{apply_patterns_greedily, GreedyConfig, Pattern};
 use fpgaopt_ir::{Attribute, DiagResult, Diagnostic, InsertPoint, Location, Module, OpId, Severity, Type, ValueId};
 use fpgaopt_nn::eval::{self, constant_value, Tensor};
-use fpgaopt_nn::{Add, BatchNorm, Constant, Dense, Flatten, Mul, Relu, Reshape};
+use fpgaopt_nn::{Add, BatchNorm, Cast, Constant, Dense, Dropout, Flatten, Identity, Mul, Relu, Reshape};
 
 const MAX_ITERATIONS: PassOption =
     PassOption { name: "max-iterations", help: "sweeps over the IR before giving up on a fixpoint", default: "10" };
@@ -40,10 +42,11 @@ const MAX_ITERATIONS: PassOption =
 /// The `nn-canonicalize` pass.
 pub static NN_CANONICALIZE: PassInfo = PassInfo {
     name: "nn-canonicalize",
-    summary: "simplify nn ops: fold constants and batch norms into dense layers, drop no-op reshapes",
+    summary: "simplify nn ops: fold constants and batch norms into dense layers, drop reshapes, identities, dropouts and casts that do nothing",
     description: r#"Local rewrites run to a fixpoint by the greedy driver; dead pure ops are erased.
 Patterns, in order ("constant" = defined by nn.constant):
 - constant-fold: an nn op whose operands are all constants becomes an nn.constant;
+- no-op: identity(x) -> x, dropout(x) -> x, cast(x) -> x when the types are equal;
 - relu-relu: relu(relu(x)) -> relu(x);
 - identity-reshape: reshape/flatten whose result type equals its input's -> the input;
 - reshape-reshape: reshape(reshape(x)) -> reshape(x);
@@ -65,6 +68,7 @@ A remark reports when the iteration limit stops the driver before a fixpoint."#,
 /// The patterns, in the order they are tried.
 pub static PATTERNS: &[Pattern] = &[
     Pattern::new("constant-fold", constant_fold),
+    Pattern::new("no-op", no_op),
     Pattern::new("relu-relu", relu_relu),
     Pattern::new("identity-reshape", identity_reshape),
     Pattern::new("reshape-reshape", reshape_reshape),
@@ -116,6 +120,17 @@ fn constant_fold(m: &mut Module, op: OpId) -> bool {
     }
     let c = new_constant(m, op, &t);
     m.replace_op(op, &[c]);
+    true
+}
+
+// identity(x) -> x, dropout(x) -> x, cast(x) -> x  (same type)
+fn no_op(m: &mut Module, op: OpId) -> bool {
+    let same_type = || m.ty(m.operand(op, 0)) == m.ty(m.result(op, 0));
+    if Identity::of(m, op).is_none() && Dropout::of(m, op).is_none() && !(Cast::of(m, op).is_some() && same_type()) {
+        return false;
+    }
+    let x = m.operand(op, 0);
+    m.replace_op(op, &[x]);
     true
 }
 

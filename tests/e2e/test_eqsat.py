@@ -65,3 +65,75 @@ def test_quantized_models_stay_bit_exact(name, qmodels, fpgaopt):
         after, _ = _run(fpgaopt, d, pipeline, True, f"{tag}_after")
         same = before.view(np.uint32) == after.view(np.uint32)
         assert same.all(), f"{name} ({tag}): {same.mean():.4%} bit-identical"
+
+
+# Models built to need the rules: (model builder, input shape, rules that must fire). They run
+# through import-onnx and nn-eqsat alone (no nn-canonicalize), so the e-graph does all the work.
+def _acceptance_models():
+    from fpgaopt_models import _Builder
+
+    def gemm_bn():
+        b = _Builder("eqsat_gemm_bn")
+        x = b.gemm("input", "gemm0", 8, 6)
+        c = lambda n, lo, hi: b.rng.uniform(lo, hi, 6).astype(np.float32)
+        p = [b.const(f"bn0.{n}", c(n, lo, hi)) for n, lo, hi in
+             (("scale", 0.5, 1.5), ("bias", -0.3, 0.3), ("mean", -0.2, 0.2), ("var", 0.05, 0.5))]
+        x = b.node("BatchNormalization", [x] + p, "bn0", epsilon=1e-3)
+        b.node("Relu", [x], "relu0", out="output")
+        return b.model([1, 8], [1, 6]), ["fold-bn-into-dense", "fuse-relu-into-dense"]
+
+    def mul_chain():
+        b = _Builder("eqsat_mul_chain")
+        x = b.gemm("input", "gemm0", 8, 6)
+        x = b.node("Mul", [x, b.const("s1", b.rng.uniform(0.5, 2, 6).astype(np.float32))], "mul1")
+        x = b.node("Mul", [x, b.const("s2", np.float32(1.7))], "mul2")
+        x = b.node("Div", [x, b.const("d", np.float32(3.0))], "div3")
+        b.node("Sub", [x, b.const("c", b.uniform((6,), 0.5))], "sub4", out="output")
+        return b.model([1, 8], [1, 6]), ["mul-into-dense", "div-to-mul", "sub-to-add", "add-into-dense-bias"]
+
+    def transpose_pair():
+        b = _Builder("eqsat_transpose_pair")
+        x = b.node("Transpose", ["input"], "to_nhwc", perm=[0, 2, 3, 1])
+        x = b.node("Relu", [x], "relu0")
+        b.node("Transpose", [x], "to_nchw", perm=[0, 3, 1, 2], out="output")
+        return b.model([1, 2, 3, 4], [1, 2, 3, 4]), ["transpose-past-relu", "transpose-transpose", "transpose-identity"]
+
+    def pad_conv():
+        b = _Builder("eqsat_pad_conv")
+        x = b.node("Pad", ["input", b.const("pads", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64))], "pad0")
+        w, bias = b.const("conv0.weight", b.uniform((3, 2, 3, 3), 0.4)), b.const("conv0.bias", b.uniform((3,), 0.1))
+        b.node("Conv", [x, w, bias], "conv0", out="output", kernel_shape=[3, 3])
+        return b.model([1, 2, 5, 5], [1, 3, 5, 5]), ["fold-pad-into-conv"]
+
+    def scale_max_pool():
+        b = _Builder("eqsat_scale_max_pool")
+        w, bias = b.const("conv0.weight", b.uniform((3, 2, 3, 3), 0.4)), b.const("conv0.bias", b.uniform((3,), 0.1))
+        x = b.node("Conv", ["input", w, bias], "conv0", kernel_shape=[3, 3])
+        x = b.node("MaxPool", [x], "pool0", kernel_shape=[2, 2], strides=[2, 2])
+        b.node("Mul", [x, b.const("s", b.rng.uniform(0.5, 2, (3, 1, 1)).astype(np.float32))], "mul0", out="output")
+        return b.model([1, 2, 6, 6], [1, 3, 2, 2]), ["mul-before-max-pool", "mul-into-conv"]
+
+    return {f.__name__: f for f in (gemm_bn, mul_chain, transpose_pair, pad_conv, scale_max_pool)}
+
+
+ACCEPTANCE = _acceptance_models()
+
+
+@pytest.mark.parametrize("name", sorted(ACCEPTANCE))
+def test_rules_fire_on_models_that_need_them(name, fpgaopt, tmp_path):
+    model, rules = ACCEPTANCE[name]()
+    onnx.save(model, tmp_path / "model.onnx")
+    shape = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    x = np.random.default_rng(3).uniform(-1, 1, size=(SAMPLES, *shape[1:])).astype(np.float32)
+    np.save(tmp_path / "input.npy", x)
+    plain, eqsat = "builtin.module(import-onnx)", "builtin.module(import-onnx,nn-eqsat)"
+    opt = fpgaopt.check(tmp_path / "model.onnx", "--pass-pipeline", eqsat, "-o", tmp_path / "o.mlir")
+    for rule in rules:
+        assert f"{rule} x" in opt.stderr, f"{name}: {rule} did not fire: {opt.stderr}"
+    outs = []
+    for tag, p in (("plain", plain), ("eqsat", eqsat)):
+        fpgaopt.check("run", tmp_path / "model.onnx", "--pass-pipeline", p, "--input", tmp_path / "input.npy",
+                      "--output", tmp_path / f"{tag}.npy")
+        outs.append(np.load(tmp_path / f"{tag}.npy"))
+    err = np.max(np.abs(outs[0].astype(np.float64) - outs[1]) / np.maximum(1.0, np.abs(outs[0])))
+    assert err <= 1e-4, f"{name}: relative error {err:.3g}"

@@ -13,7 +13,9 @@
 //! - `batch_norm`: `s = scale * (1 / sqrt(var + eps))`, `t = bias - mean * s`, `y = x * s + t`,
 //!   onnxruntime's fused form (bit-exact; the textbook `(x - mean) / sqrt(var + eps) * scale + bias`
 //!   differs in about half the outputs);
-//! - `softmax`: `e = exp(x - max)`, summed in order, then `e * (1 / sum)` like MLAS.
+//! - `softmax`: `e = exp(x - max)`, summed in order, then `e * (1 / sum)` like MLAS;
+//! - `conv`, pooling, `pad`, `transpose`: see `eval/spatial.rs` (conv: im2col order, an FMA chain per
+//!   MLAS K block, then `+ bias`; average pools: window columns summed, then the column sums).
 //!
 //! - quantizers: see [`quant`] (qonnx's numpy steps for QONNX ops, onnxruntime's kernels for ONNX
 //!   QuantizeLinear/DequantizeLinear).
@@ -29,8 +31,10 @@ use crate::verify::{broadcast_shapes, matmul_shape};
 
 mod gemm;
 mod quant;
+mod spatial;
 use gemm::dot;
 pub use gemm::{dense, dense_with, DenseOrder};
+pub use spatial::{conv, global_average_pool, pad, pool, transpose, Pooling};
 pub use quant::{bipolar_quant, dequantize_linear, qdq, quant, quantize_linear, trunc, QuantParams, TruncParams};
 
 /// A dense f32 tensor in row-major order.
@@ -395,7 +399,32 @@ pub fn eval_parts(data: OpView<'_>, result_shape: Option<&[i64]>, inputs: &[Tens
         "nn.quantize_linear" => {
             quantize_linear(arg(0)?, arg(1)?, arg(2)?, int_attr("bit_width")?, bool_attr("signed")?)
         }
+        "nn.transpose" | "nn.pad" | "nn.conv" | "nn.max_pool" | "nn.average_pool" => eval_spatial(data, inputs),
+        "nn.global_average_pool" => global_average_pool(arg(0)?),
+        "nn.identity" | "nn.dropout" | "nn.cast" => Ok(arg(0)?.clone()),
         other => Err(format!("no evaluator for '{other}'")),
+    }
+}
+
+/// Evaluates the ops with integer-array attributes: transpose, pad, conv and the window pools.
+fn eval_spatial(data: OpView<'_>, inputs: &[Tensor]) -> Result<Tensor, String> {
+    let window = |kernel| crate::spatial::window_of_attrs(|n| data.attr(n), kernel);
+    let ints = |name: &str| data.attr(name).and_then(|a| a.as_i64_array()).ok_or(format!("missing attribute '{name}'"));
+    let flag = |name: &str| data.attr(name).and_then(|a| a.as_bool()).ok_or(format!("missing attribute '{name}'"));
+    let [x, rest @ ..] = inputs else { return Err(format!("'{}' needs an input", data.name())) };
+    match (data.name(), rest) {
+        ("nn.transpose", _) => transpose(x, &ints("perm")?),
+        ("nn.pad", _) => pad(x, &ints("pads")?, data.attr("value").and_then(|a| a.as_float()).unwrap_or(0.0) as f32),
+        ("nn.conv", [w, b]) => {
+            let window = window(Some(w.shape.get(2..).unwrap_or(&[]).to_vec()))?;
+            let group = data.attr("group").and_then(|a| a.as_int()).ok_or("missing attribute 'group'")?;
+            conv(x, w, b, &window, usize::try_from(group).map_err(|e| e.to_string())?)
+        }
+        ("nn.max_pool", _) => pool(x, &window(None)?, Pooling::Max),
+        ("nn.average_pool", _) => {
+            pool(x, &window(None)?, Pooling::Average(flag("count_include_pad")?))
+        }
+        (name, _) => Err(format!("'{name}' has the wrong number of operands")),
     }
 }
 

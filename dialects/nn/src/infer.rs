@@ -5,6 +5,8 @@
 use fpgaopt_ir::Type;
 
 use crate::eval::OpView;
+use crate::layout::transpose_shape;
+use crate::spatial::{pad_shape, window_of_attrs};
 use crate::verify::{broadcast_shapes, matmul_shape};
 
 /// The result type of `op` on operands of types `operands`: `Ok(None)` when the op's result type
@@ -16,6 +18,7 @@ pub fn result_type(op: OpView<'_>, operands: &[&Type]) -> Result<Option<Type>, S
     };
     let tensor = |s: Vec<i64>| Ok(Some(Type::tensor(s, Type::F32)));
     let int_attr = |n: &str| op.attr(n).and_then(|a| a.as_int());
+    let ints = |n: &str| op.attr(n).and_then(|a| a.as_i64_array()).ok_or_else(|| format!("missing attribute '{n}'"));
     match op.name {
         "nn.constant" => Ok(op.attr("value").and_then(|a| a.as_dense()).map(|d| d.ty.clone())),
         "nn.dense" => {
@@ -47,6 +50,33 @@ pub fn result_type(op: OpView<'_>, operands: &[&Type]) -> Result<Option<Type>, S
                 return Err(format!("axis {axis} is out of range"));
             }
             tensor(vec![x[..axis].iter().product(), x[axis..].iter().product()])
+        }
+        "nn.identity" | "nn.dropout" => tensor(shape(0)?.to_vec()),
+        "nn.cast" => {
+            let to = op.attr("to").and_then(|a| a.as_type()).ok_or("cast without 'to'")?;
+            Ok(Some(Type::tensor(shape(0)?.to_vec(), to.clone())))
+        }
+        "nn.transpose" => tensor(transpose_shape(shape(0)?, &ints("perm")?)?),
+        "nn.pad" => tensor(pad_shape(shape(0)?, &ints("pads")?)?),
+        "nn.conv" => {
+            let (x, w) = (shape(0)?, shape(1)?);
+            let window = window_of_attrs(|n| op.attr(n), Some(w.get(2..).unwrap_or(&[]).to_vec()))?;
+            if x.len() < 3 || w.len() != x.len() || shape(2)? != [w[0]] {
+                return Err(format!("conv operands {x:?}, {w:?} do not fit"));
+            }
+            tensor(window.result_shape(x, w[0])?)
+        }
+        "nn.max_pool" | "nn.average_pool" => {
+            let x = shape(0)?;
+            if x.len() < 3 {
+                return Err(format!("pool input {x:?} has no spatial axes"));
+            }
+            tensor(window_of_attrs(|n| op.attr(n), None)?.result_shape(x, x[1])?)
+        }
+        "nn.global_average_pool" => {
+            let mut y = shape(0)?.get(..2).ok_or("pool input has no channel axis")?.to_vec();
+            y.resize(shape(0)?.len(), 1);
+            tensor(y)
         }
         _ => Ok(None),
     }

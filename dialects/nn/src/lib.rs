@@ -6,13 +6,17 @@
 
 pub mod eval;
 pub mod infer;
+pub mod layout;
 mod ops;
 pub mod quant;
+pub mod spatial;
 pub mod verify;
 
+pub use spatial::{AveragePool, Conv, GlobalAveragePool, MaxPool, Pad, Window};
 pub use verify::{broadcast_shapes, broadcast_type, matmul_shape};
 
 pub use ops::*;
+pub use layout::{Cast, Dropout, Identity, Transpose};
 pub use quant::{BipolarQuant, Qdq, Quant, QuantizeLinear, RoundingMode, Trunc};
 
 use fpgaopt_ir::Dialect;
@@ -22,7 +26,9 @@ pub const RULES: &[(&str, &str)] = &[
     ("activation", include_str!("../rules/activation.rules")),
     ("cleanup", include_str!("../rules/cleanup.rules")),
     ("fold", include_str!("../rules/fold.rules")),
+    ("layout", include_str!("../rules/layout.rules")),
     ("scale", include_str!("../rules/scale.rules")),
+    ("spatial", include_str!("../rules/spatial.rules")),
 ];
 
 /// The dialect definition, registered by tools.
@@ -33,6 +39,11 @@ pub static DIALECT: Dialect = Dialect {
 Values are ranked `f32` tensors. Layer ops follow the ONNX operator of the same meaning; where ONNX has
 several spellings (Gemm, MatMul + Add) the importer canonicalises them to one op (`nn.dense`).
 Broadcasting follows numpy/ONNX rules. Constants are `nn.constant` with a dense attribute.
+Sliding-window ops (`nn.conv`, `nn.pad`, `nn.max_pool`, `nn.average_pool`, `nn.global_average_pool`)
+take `[N, C, W]` or `[N, C, H, W]` tensors and carry every ONNX attribute explicitly (pads in ONNX
+order: all begin pads, then all end pads). `nn.identity`, `nn.dropout` and same-type `nn.cast`
+compute nothing; the importer keeps them so rewrites see the model, and `nn-canonicalize` removes
+them.
 Quantizers (`nn.quant`, `nn.bipolar_quant`, `nn.trunc`, `nn.qdq`, `nn.quantize_linear`) are fake
 quantization: float32 in and out, computed step by step exactly as the reference of their source
 operator does (qonnx for QONNX, onnxruntime for ONNX), so the reference interpreter is bit-exact.

@@ -29,6 +29,15 @@ pub fn all() -> Vec<&'static OpDef> {
         crate::Trunc::def(),
         crate::Qdq::def(),
         crate::QuantizeLinear::def(),
+        crate::Transpose::def(),
+        crate::Conv::def(),
+        crate::Pad::def(),
+        crate::MaxPool::def(),
+        crate::AveragePool::def(),
+        crate::GlobalAveragePool::def(),
+        crate::Identity::def(),
+        crate::Dropout::def(),
+        crate::Cast::def(),
     ]
 }
 

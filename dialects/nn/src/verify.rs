@@ -2,7 +2,8 @@
 
 use fpgaopt_ir::{Module, OpId, Type};
 
-fn shape(m: &Module, v: fpgaopt_ir::ValueId) -> Vec<i64> {
+/// The shape of a tensor value (empty for anything else).
+pub(crate) fn shape(m: &Module, v: fpgaopt_ir::ValueId) -> Vec<i64> {
     m.ty(v).shape().map(<[i64]>::to_vec).unwrap_or_default()
 }
 

@@ -37,8 +37,10 @@
 // COMPC: func.return %[[Y]]
 
 // RUN: %python %S/Inputs/gemm.py %t.ta.onnx transA
-// RUN: not fpgaopt %t.ta.onnx --pass-pipeline='builtin.module(import-onnx)' 2>&1 | FileCheck %s --check-prefix=TRANSA
-// TRANSA: .ta.onnx: error: node 'fc1' (Gemm): transA on a computed input needs a transpose, which the nn dialect does not have
+// transA on a computed input is an nn.transpose before the dense layer.
+// RUN: fpgaopt %t.ta.onnx --pass-pipeline='builtin.module(import-onnx)' 2>&1 | FileCheck %s --check-prefix=TRANSA
+// TRANSA: %[[T:.+]] = "nn.transpose"(%{{.+}}) {perm = [1, 0]} : (tensor<2x1xf32>) -> tensor<1x2xf32>
+// TRANSA: "nn.dense"(%[[T]], %{{.+}}, %{{.+}}) : (tensor<1x2xf32>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<1x3xf32>
 
 // RUN: %python %S/Inputs/gemm.py %t.bad.onnx bad_shapes
 // RUN: not fpgaopt %t.bad.onnx --pass-pipeline='builtin.module(import-onnx)' 2>&1 | FileCheck %s --check-prefix=BAD

@@ -85,9 +85,15 @@
 // DIV3: %[[C:.+]] = "nn.constant"() {value = dense<3.0> : tensor<f32>}
 // DIV3: "nn.div"(%[[X]], %[[C]])
 
-// Identity and Dropout forward their input.
+// Identity and Dropout stay ops (rewrites see them); nn-canonicalize removes them.
 // RUN: %python %S/Inputs/layers.py %t.drop.onnx Dropout
 // RUN: fpgaopt %t.drop.onnx --pass-pipeline='builtin.module(import-onnx)' | FileCheck %s --check-prefix=DROP
 // DROP-LABEL: func.func @main
 // DROP-SAME: (%[[X:.+]]: tensor<1x4xf32>)
-// DROP-NEXT: func.return %[[X]]
+// DROP-NEXT: %[[I:.+]] = "nn.identity"(%[[X]])
+// DROP-NEXT: %[[D:.+]] = "nn.dropout"(%[[I]])
+// DROP-NEXT: func.return %[[D]]
+// RUN: fpgaopt %t.drop.onnx --pass-pipeline='builtin.module(import-onnx,nn-canonicalize)' | FileCheck %s --check-prefix=DROPC
+// DROPC-LABEL: func.func @main
+// DROPC-SAME: (%[[X:.+]]: tensor<1x4xf32>)
+// DROPC-NEXT: func.return %[[X]]

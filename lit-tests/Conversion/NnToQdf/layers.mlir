@@ -106,3 +106,19 @@ func.func @passthrough(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
   %c = "nn.constant"() {value = dense<1.5> : tensor<2xf32>} : () -> tensor<2xf32>
   func.return %x, %c : tensor<2xf32>, tensor<2xf32>
 }
+
+// -----
+
+// Identity, dropout and same-type casts compute nothing: they convert to their input.
+// CHECK-LABEL: func.func @no_ops
+// CHECK-NEXT: %[[Q:.+]] = "qdf.quantize"(%{{.+}})
+// CHECK-NEXT: %[[R:.+]] = "qdf.relu"(%[[Q]])
+// CHECK-NEXT: %[[D:.+]] = "qdf.dequantize"(%[[R]])
+// CHECK-NEXT: func.return %[[D]]
+func.func @no_ops(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %i = "nn.identity"(%x) : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %d = "nn.dropout"(%i) : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %c = "nn.cast"(%d) {to = f32} : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  %r = "nn.relu"(%c) : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  func.return %r : tensor<1x2xf32>
+}

@@ -101,7 +101,8 @@ pub fn ir_cost(m: &Module, func: OpId, model: CostModel) -> f64 {
             let types: Vec<&Type> = d.operands.iter().map(|&v| m.ty(v)).collect();
             model.op_cost(d.name(), &d.attrs, m.ty(d.results[0]), &types)
         })
-        .sum()
+        .sum::<f64>()
+        + 0.0 // an empty sum is -0.0
 }
 
 struct Emitter<'a> {

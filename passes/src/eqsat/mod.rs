@@ -30,7 +30,7 @@ const TIME_LIMIT: PassOption =
     PassOption { name: "time-limit", help: "stop after this many milliseconds (checked per iteration)", default: "1000" };
 const RULES: PassOption = PassOption {
     name: "rules",
-    help: "comma-separated rule groups of dialects/nn/rules (activation, cleanup, fold, scale) or paths of .rules files; 'all' for every group",
+    help: "comma-separated rule groups of dialects/nn/rules (activation, cleanup, fold, layout, scale, spatial) or paths of .rules files; 'all' for every group",
     default: "all",
 };
 

@@ -112,6 +112,23 @@ fn rules_rewrite_as_stated() {
         ("mul-past-relu", format!("(nn.relu (nn.mul ?x {C4})) => (nn.mul (nn.relu ?x) {C4})"), true),
         ("mul-before-relu", format!("(nn.mul (nn.relu ?x) {C4}) => (nn.relu (nn.mul ?x {C4}))"), true),
     ];
+    let x4 = "tensor<1x2x4x4xf32>";
+    let s2 = "(nn.constant {value=dense<[[[2.0]], [[0.75]]]> : tensor<2x1x1xf32>})";
+    let pool = "nn.max_pool {ceil_mode=false, dilations=[1, 1], kernel_shape=[2, 2], pads=[0, 0, 0, 0], strides=[2, 2]}";
+    let spatial: Vec<(&str, String, bool)> = vec![
+        ("identity-removal", "(nn.identity ?x) => ?x".into(), true),
+        ("dropout-removal", "(nn.dropout ?x) => ?x".into(), true),
+        ("cast-removal", "(nn.cast {to=f32} ?x) => ?x".into(), true),
+        ("transpose-transpose", "(nn.transpose {perm=[0, 3, 1, 2]} (nn.transpose {perm=[0, 2, 3, 1]} ?x)) => ?x".into(), true),
+        ("transpose-past-relu", "(nn.relu (nn.transpose {perm=[0, 1, 3, 2]} ?x)) => (nn.transpose {perm=[0, 1, 3, 2]} (nn.relu ?x))".into(), true),
+        ("mul-past-max-pool", format!("({pool} (nn.mul ?x {s2})) => (nn.mul ({pool} ?x) {s2})"), true),
+        ("mul-before-max-pool", format!("(nn.mul ({pool} ?x) {s2}) => ({pool} (nn.mul ?x {s2}))"), true),
+        ("relu-past-max-pool", format!("({pool} (nn.relu ?x)) => (nn.relu ({pool} ?x))"), true),
+    ];
+    for (name, case, exact) in &spatial {
+        assert!(equivalent(&[x4], case, false), "{name} (float): {case}");
+        assert_eq!(equivalent(&[x4], case, true), *exact, "{name} (quantized): {case}");
+    }
     for (name, case, exact) in &cases {
         assert!(equivalent(&[X14], case, false), "{name} (float): {case}");
         assert_eq!(equivalent(&[X14], case, true), *exact, "{name} (quantized) should fire: {exact}: {case}");

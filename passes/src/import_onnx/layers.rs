@@ -168,9 +168,6 @@ impl Importer<'_> {
         let (alpha, beta) = (node.float("alpha", 1.0)?, node.float("beta", 1.0)?);
         let (ta, tb) = (node.int("transA", 0)? != 0, node.int("transB", 0)? != 0);
         let (a, b, c) = (self.req(node, 0)?, self.req(node, 1)?, self.input(node, 2)?);
-        if ta && matches!(a, Val::Ir(_)) {
-            return Err(node.err("transA on a computed input needs a transpose, which the nn dialect does not have"));
-        }
         let (sa, sb) = (self.shape(&a), self.shape(&b));
         if sa.len() != 2 || sb.len() != 2 {
             return Err(node.err(format!("inputs A and B must be 2-D, got {sa:?} and {sb:?}")));
@@ -221,6 +218,10 @@ impl Importer<'_> {
                 };
                 self.define(node, 0, result);
                 return Ok(());
+            }
+            Val::Ir(av) if ta => {
+                let perm = vec![("perm", Attribute::i64_array(&[1, 0]))];
+                self.emit(node, fpgaopt_nn::Transpose::def(), vec![*av], vec![rows, k], perm)
             }
             Val::Ir(av) => *av,
         };

@@ -13,6 +13,8 @@
 //!   [`consts`] for Shape/Gather/Unsqueeze/Squeeze/Concat/Cast/Transpose), so shape subgraphs such
 //!   as Brevitas's `Shape -> Gather -> Unsqueeze -> Concat -> Reshape` fold away;
 //! - each op's location is `loc("<node name>"("<file>":0:0))`; nameless nodes are `<OpType>_<index>`;
+//! - every `nn` op carries its attributes explicitly: ONNX defaults and `auto_pad` are resolved here
+//!   ([`spatial`]);
 //! - quantizers become `nn` fake-quantization ops with their source's exact semantics ([`qonnx`],
 //!   [`qdq`]); ops nothing reads in the end (a QuantizeLinear merged into an `nn.qdq`) are erased;
 //! - every problem is a diagnostic naming the node and its op type, never a panic.
@@ -25,6 +27,7 @@ mod layers;
 mod qdq;
 mod qonnx;
 mod shapes;
+mod spatial;
 
 use fpgaopt_ir::pass::{Options, PassContext, PassInfo};
 use fpgaopt_ir::{DiagResult, Diagnostic, Location, Module};
@@ -45,15 +48,20 @@ them; nodes whose inputs are all constant are evaluated at import (including Sha
 Unsqueeze, Squeeze, Concat, Cast, Transpose, Pow and quantizers of weights), so shape subgraphs
 and quantized weights fold to constants.
 
-Mapping: Gemm (alpha, beta, transA on constants, transB) -> `nn.dense` with the weight
-`alpha * op(B)` and bias `beta * C` folded (`bias_first` when K > 256, Gemm's summation order);
+Mapping: Gemm (alpha, beta, transA, transB) -> `nn.dense` with the weight
+`alpha * op(B)` and bias `beta * C` folded (a computed A with transA goes through `nn.transpose`) (`bias_first` when K > 256, Gemm's summation order);
 MatMul with a constant 2-D right side -> `nn.dense` (bias zero, or the constant of a following Add
 that broadcasts to [N]); other MatMul -> `nn.matmul`; Add, Sub, Mul -> `nn.add`/`nn.sub`/`nn.mul`;
 Div by a constant power of two -> `nn.mul` by its exact reciprocal, any other Div -> `nn.div`;
 Relu, LeakyRelu, Sigmoid, Tanh, Clip, Softmax, BatchNormalization (inference), Flatten, Reshape ->
-the `nn` op of the same meaning; Identity and Dropout forward their input; Unsqueeze, Squeeze and
-size-1-axis Transposes of computed tensors -> `nn.reshape`. Each op's location is the ONNX node
-name inside the file.
+the `nn` op of the same meaning; Identity, Dropout and Cast to FLOAT of computed tensors ->
+`nn.identity`, `nn.dropout`, `nn.cast {to = f32}` (constants and integer codes forward); Unsqueeze,
+Squeeze and size-1-axis Transposes of computed tensors -> `nn.reshape`, other Transposes ->
+`nn.transpose`. Conv (1-D/2-D, bias zeros when absent), Pad (constant mode; attribute form before
+opset 11, constant inputs and opset 18 axes after), MaxPool, AveragePool, GlobalAveragePool ->
+`nn.conv`, `nn.pad`, `nn.max_pool`, `nn.average_pool`, `nn.global_average_pool` with every attribute
+explicit: ONNX defaults filled in and `auto_pad` (NOTSET, SAME_UPPER, SAME_LOWER, VALID) resolved to
+pads. Each op's location is the ONNX node name inside the file.
 
 Quantizers: QONNX Quant/IntQuant -> `nn.quant`, BipolarQuant -> `nn.bipolar_quant`, Trunc
 (versions 1 and 2) -> `nn.trunc` (domains qonnx.custom_op.general, finn.custom_op.general, finn,
@@ -64,7 +72,8 @@ keeps the reference's float32 semantics bit for bit (qonnx for QONNX, onnxruntim
 
 Errors are diagnostics naming the node and its op type: `node 'topk_1' (TopK): unsupported
 operator`; malformed quantizers (bit width 0 or above 32, a scale that is not positive, a
-per-channel scale of the wrong length) are errors too; an unreadable file gives `cannot parse ONNX
+per-channel scale of the wrong length) are errors too, and so are reflect/edge/wrap Pad modes, pads
+of the wrong length or negative, an unknown auto_pad and a used MaxPool Indices output; an unreadable file gives `cannot parse ONNX
 model: <reason>`."#,
     options: &[],
     run,

@@ -1,6 +1,8 @@
 //! Operators that move or describe data without arithmetic: Constant, Identity, Dropout, Shape,
 //! Gather, Unsqueeze, Squeeze, Concat, Cast, Transpose, Flatten and Reshape. On constants they fold;
-//! on computed tensors the ones that only regroup dimensions become `nn.reshape`/`nn.flatten`.
+//! on computed tensors the ones that only regroup dimensions become `nn.reshape`/`nn.flatten`, other
+//! transposes `nn.transpose`, and Identity, Dropout and Cast to FLOAT `nn.identity`, `nn.dropout`,
+//! `nn.cast` (which `nn-canonicalize` removes).
 
 use fpgaopt_ir::{Attribute, DiagResult};
 use onnx_protobuf::tensor_proto::DataType;
@@ -21,20 +23,20 @@ impl Importer<'_> {
                 }
                 self.define(node, 0, Val::Const(c));
             }
-            "Identity" => {
-                let x = self.req(node, 0)?;
-                if let Some(t) = self.input_dtype(node, 0) {
-                    self.set_output_dtype(node, 0, t);
-                }
-                self.define(node, 0, x.clone());
-                self.forward_int_range(node, &x);
-            }
-            "Dropout" => {
-                if self.output_used(node, 1) {
+            "Identity" | "Dropout" => {
+                if node.op_type() == "Dropout" && self.output_used(node, 1) {
                     return Err(node.err("the mask output is not supported (inference only)"));
                 }
-                let x = self.req(node, 0)?;
-                self.define(node, 0, x);
+                let training = match self.input(node, 2)? {
+                    Some(Val::Const(c)) => c.to_f32().first().is_some_and(|&t| t != 0.0),
+                    Some(Val::Ir(_)) => true,
+                    None => false,
+                };
+                if node.op_type() == "Dropout" && training {
+                    return Err(node.err("training_mode must be a constant false (inference only)"));
+                }
+                let def = if node.op_type() == "Dropout" { fpgaopt_nn::Dropout::def() } else { fpgaopt_nn::Identity::def() };
+                self.pass_through(node, def, vec![])?;
             }
             "Shape" => self.shape_of(node)?,
             "Gather" => {
@@ -74,6 +76,25 @@ impl Importer<'_> {
                 let xv = self.operand(node, 0)?;
                 Val::Ir(self.emit(node, fpgaopt_nn::Reshape::def(), vec![xv], shape, vec![]))
             }
+        };
+        self.define(node, 0, v);
+        self.forward_int_range(node, &x);
+        Ok(())
+    }
+
+    /// Identity, Dropout, Cast to float: a constant or integer codes (which quantizer import
+    /// tracks by value) forward as they are, any other computed tensor gets the `nn` op `def`.
+    fn pass_through(&mut self, node: &Node, def: &'static fpgaopt_ir::OpDef, attrs: Vec<(&str, Attribute)>) -> DiagResult<()> {
+        let x = self.req(node, 0)?;
+        if let Some(t) = self.input_dtype(node, 0) {
+            self.set_output_dtype(node, 0, t);
+        }
+        let v = match &x {
+            Val::Ir(xv) if !self.int_ranges.contains_key(xv) => {
+                let shape = self.shape(&x);
+                Val::Ir(self.emit(node, def, vec![*xv], shape, attrs))
+            }
+            _ => x.clone(),
         };
         self.define(node, 0, v);
         self.forward_int_range(node, &x);
@@ -126,6 +147,11 @@ impl Importer<'_> {
             return Err(node.err(format!("cast to {} is not supported", type_name(to32))));
         }
         let v = match self.req(node, 0)? {
+            Val::Ir(_) if to32 == DataType::FLOAT as i32 => {
+                self.pass_through(node, fpgaopt_nn::Cast::def(), vec![("to", Attribute::Type(fpgaopt_ir::Type::F32))])?;
+                self.set_output_dtype(node, 0, to32);
+                return Ok(());
+            }
             Val::Ir(x) if to_float => Val::Ir(x),
             Val::Ir(_) => {
                 return Err(node.err(format!("cast of a computed tensor to {} is not supported", type_name(to32))))
@@ -156,10 +182,15 @@ impl Importer<'_> {
         }
         // Moving only size-1 axes keeps the row-major order of the elements: a reshape.
         let kept: Vec<usize> = perm.iter().copied().filter(|&p| shape[p] != 1).collect();
-        if kept.windows(2).any(|w| w[0] > w[1]) {
-            return Err(node.err("transposing a computed tensor is not supported (only permutations of size-1 axes)"));
+        let out: Vec<i64> = perm.iter().map(|&p| shape[p]).collect();
+        if kept.windows(2).all(|w| w[0] < w[1]) {
+            return self.regroup(node, out);
         }
-        self.regroup(node, perm.iter().map(|&p| shape[p]).collect())
+        let xv = self.operand(node, 0)?;
+        let perm = Attribute::i64_array(&perm.iter().map(|&p| p as i64).collect::<Vec<_>>());
+        let y = self.emit(node, fpgaopt_nn::Transpose::def(), vec![xv], out, vec![("perm", perm)]);
+        self.define(node, 0, Val::Ir(y));
+        Ok(())
     }
 
     fn unsqueeze(&mut self, node: &Node) -> DiagResult<()> {

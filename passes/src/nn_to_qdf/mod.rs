@@ -215,6 +215,7 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
         ));
     }
     for &f in &funcs {
+        not_lowered_yet(m, f)?;
         split_fused_activations(m, f);
     }
     for f in funcs {
@@ -224,6 +225,24 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
         } else {
             convert_function(m, f, &s)?;
         }
+    }
+    Ok(())
+}
+
+/// Rejects the ops nn-to-qdf cannot lower yet, naming the node, before anything is converted.
+fn not_lowered_yet(m: &Module, func: OpId) -> DiagResult<()> {
+    let Some(body) = m.entry_block(func, 0) else { return Ok(()) };
+    for &op in m.block_ops(body) {
+        let name = m.op(op).name();
+        let why = match name {
+            "nn.conv" => "convolutions come with streaming support",
+            "nn.max_pool" | "nn.average_pool" | "nn.global_average_pool" => "pooling comes with streaming support",
+            "nn.pad" => "padding comes with streaming support (or folds into a convolution)",
+            "nn.transpose" => "transposes come with streaming support",
+            "nn.cast" if m.ty(m.operand(op, 0)) != m.ty(m.result(op, 0)) => "only casts to the same type are removed",
+            _ => continue,
+        };
+        return Err(op_err(&m.op(op).loc, name, format!("not lowered to qdf yet ({why})")));
     }
     Ok(())
 }
@@ -509,6 +528,8 @@ impl Converter<'_> {
                 qdf::Reshape::build(self.m, at, loc.clone(), x, t).output(self.m)
             }
             "nn.batch_norm" => self.batch_norm(op, out_f, weight_f, bias_f)?,
+            // Computes nothing (nn-canonicalize removes it first in the default pipeline).
+            "nn.identity" | "nn.dropout" | "nn.cast" => self.get(m_ops[0], op, &self.s.precision)?,
             other => return Err(op_err(&loc, other, "nn-to-qdf has no conversion for this op")),
         };
         Ok(v)

@@ -44,10 +44,21 @@ impl DenseOrder {
 /// The dot product of `k` pairs read by `lhs(i)`, `rhs(i)`, prepacked order, the first block's sum
 /// added to `init` when given (a Gemm bias).
 fn dot_packed(k: usize, init: Option<f32>, lhs: impl Fn(usize) -> f32, rhs: impl Fn(usize) -> f32) -> f32 {
+    dot_blocked(k, K_BLOCK, init, lhs, rhs)
+}
+
+/// An FMA chain over `k` products restarted every `block`, the block sums added in order to `init`.
+pub(super) fn dot_blocked(
+    k: usize,
+    block: usize,
+    init: Option<f32>,
+    lhs: impl Fn(usize) -> f32,
+    rhs: impl Fn(usize) -> f32,
+) -> f32 {
     let mut total = init;
-    for start in (0..k).step_by(K_BLOCK) {
+    for start in (0..k).step_by(block.max(1)) {
         let mut acc = 0.0f32;
-        for i in start..(start + K_BLOCK).min(k) {
+        for i in start..(start + block).min(k) {
             acc = lhs(i).mul_add(rhs(i), acc);
         }
         total = Some(match total {
@@ -66,7 +77,7 @@ pub(super) fn dot(k: usize, lhs: impl Fn(usize) -> f32, rhs: impl Fn(usize) -> f
 /// `SgemmKernelM1Avx` for one output: products in groups of 4 summed left to right, each group
 /// (then a group of 2, then 1 for the remainder) added to the running total, which starts at `c`
 /// (the Gemm bias, or +0 in zeroing mode).
-fn dot_m1(p: &[f32], c: f32) -> f32 {
+pub(super) fn dot_m1(p: &[f32], c: f32) -> f32 {
     let mut total = c;
     let mut chunks = p.chunks_exact(4);
     for g in &mut chunks {

@@ -229,6 +229,8 @@ impl<'a> QConverter<'a> {
             "nn.add" | "nn.sub" | "nn.mul" | "nn.div" => self.arith(op),
             "nn.batch_norm" => self.batch_norm(op),
             "nn.reshape" | "nn.flatten" => self.reshape(op),
+            // Computes nothing (nn-canonicalize removes it first in the default pipeline).
+            "nn.identity" | "nn.dropout" | "nn.cast" => self.val(self.base.m.operand(op, 0), op),
             "nn.softmax" => {
                 let loc = self.base.m.op(op).loc.clone();
                 let x = self.val(self.base.m.operand(op, 0), op)?;

@@ -1,0 +1,110 @@
+//! The data-movement ops of the `nn` dialect that are not reshapes: transposition, and the ops that
+//! compute nothing in inference (`nn.identity`, `nn.dropout`, and `nn.cast` to the same type). The
+//! importer keeps the latter as ops so rewrites see the model's structure; `nn-canonicalize`
+//! removes them.
+
+use fpgaopt_ir::builtin::{FLOAT_TENSOR, I64_ARRAY_ATTR, TYPE_ATTR};
+use fpgaopt_ir::shape::fmt_shape as fmt;
+use fpgaopt_ir::{op, Module, OpId, Type};
+
+/// The shape of `input` transposed by `perm` (`out[i] = input[perm[i]]`), if `perm` is a
+/// permutation of its axes.
+pub fn transpose_shape(input: &[i64], perm: &[i64]) -> Result<Vec<i64>, String> {
+    let mut seen = vec![false; input.len()];
+    if perm.len() != input.len() {
+        return Err(format!("perm {} has {} values, the input has rank {}", fmt(perm), perm.len(), input.len()));
+    }
+    for &p in perm {
+        match usize::try_from(p).ok().filter(|&p| p < input.len()) {
+            Some(p) if !std::mem::replace(&mut seen[p], true) => {}
+            _ => return Err(format!("perm {} is not a permutation of 0..{}", fmt(perm), input.len())),
+        }
+    }
+    Ok(perm.iter().map(|&p| input[p as usize]).collect())
+}
+
+pub(crate) fn verify_transpose(m: &Module, op: OpId) -> Result<(), String> {
+    let t = Transpose(op);
+    let (x, y) = (m.ty(t.input(m)), m.ty(t.output(m)));
+    let expect = transpose_shape(x.shape().unwrap_or(&[]), &t.perm(m))?;
+    let ys = y.shape().unwrap_or(&[]);
+    if ys != expect || x.element() != y.element() {
+        return Err(format!("result {y} should have shape {} and the input's element type", fmt(&expect)));
+    }
+    Ok(())
+}
+
+/// The float types `nn.cast` converts to.
+pub const CAST_TYPES: [Type; 2] = [Type::F32, Type::F64];
+
+pub(crate) fn verify_cast(m: &Module, op: OpId) -> Result<(), String> {
+    let c = Cast(op);
+    let (x, y, to) = (m.ty(c.input(m)), m.ty(c.output(m)), c.to(m));
+    if !CAST_TYPES.contains(to) {
+        return Err(format!("cast to {to} is not supported (f32 or f64)"));
+    }
+    if x.shape() != y.shape() || y.element() != Some(to) {
+        return Err(format!("result type {y} must be the input's shape with element type {to}"));
+    }
+    Ok(())
+}
+
+op! {
+    /// Axis permutation.
+    pub struct Transpose = "nn.transpose" {
+        summary: "permute the axes of a tensor (ONNX Transpose)",
+        description: "Output axis `i` is input axis `perm[i]`. The importer folds transposes of constants and turns those that move only size-1 axes into `nn.reshape`.\n\n```mlir\n%y = \"nn.transpose\"(%x) {perm = [0, 2, 3, 1]} : (tensor<1x3x4x5xf32>) -> tensor<1x4x5x3xf32>\n```",
+        operands: [input: FLOAT_TENSOR],
+        results: [output: FLOAT_TENSOR],
+        attributes: [perm: I64_ARRAY_ATTR => Vec<i64>],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_transpose),
+    }
+}
+
+op! {
+    /// The input unchanged.
+    pub struct Identity = "nn.identity" {
+        summary: "the input unchanged (ONNX Identity)",
+        description: "`nn-canonicalize` removes it.\n\n```mlir\n%y = \"nn.identity\"(%x) : (tensor<1x8xf32>) -> tensor<1x8xf32>\n```",
+        operands: [input: FLOAT_TENSOR],
+        results: [output: FLOAT_TENSOR],
+        attributes: [],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(crate::verify::verify_same_shape),
+    }
+}
+
+op! {
+    /// Inference dropout.
+    pub struct Dropout = "nn.dropout" {
+        summary: "dropout at inference: the input unchanged (ONNX Dropout)",
+        description: "Only the data output in inference mode; a model reading the mask is rejected at import. `nn-canonicalize` removes it.\n\n```mlir\n%y = \"nn.dropout\"(%x) : (tensor<1x8xf32>) -> tensor<1x8xf32>\n```",
+        operands: [input: FLOAT_TENSOR],
+        results: [output: FLOAT_TENSOR],
+        attributes: [],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(crate::verify::verify_same_shape),
+    }
+}
+
+op! {
+    /// Float-to-float conversion.
+    pub struct Cast = "nn.cast" {
+        summary: "convert to another float type (ONNX Cast between float types)",
+        description: "The result has the input's shape and element type `to` (`f32` or `f64`); values are rounded to `to` (both casts are exact from f32, so this op computes nothing). ONNX Cast to FLOAT of a computed tensor imports as this op with `to = f32`, which `nn-canonicalize` removes.\n\n```mlir\n%y = \"nn.cast\"(%x) {to = f32} : (tensor<1x8xf32>) -> tensor<1x8xf32>\n```",
+        operands: [input: FLOAT_TENSOR],
+        results: [output: FLOAT_TENSOR],
+        attributes: [to: TYPE_ATTR => &'a Type],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_cast),
+    }
+}

@@ -1,0 +1,204 @@
+//! Sliding-window operators: Conv, Pad (constant mode), MaxPool, AveragePool and
+//! GlobalAveragePool. ONNX defaults and `auto_pad` are resolved here, so the `nn` ops carry every
+//! attribute explicitly; a node whose inputs are all constants is folded with `fpgaopt_nn::eval`.
+
+use fpgaopt_ir::{Attribute, DiagResult, OpDef};
+use fpgaopt_nn::eval::{self, Pooling, Tensor};
+use fpgaopt_nn::spatial::{pad_shape, resolve_auto_pad};
+use fpgaopt_nn::Window;
+
+use super::consts::{self, Const};
+use super::graph::{Importer, Node, Val};
+
+/// An integer-array attribute.
+fn ints(v: &[i64]) -> Attribute {
+    Attribute::i64_array(v)
+}
+
+impl Importer<'_> {
+    /// Imports a sliding-window operator or Pad; false when the op type is not one.
+    pub(crate) fn spatial_node(&mut self, node: &Node) -> DiagResult<bool> {
+        match node.op_type() {
+            "Conv" => self.conv(node)?,
+            "MaxPool" | "AveragePool" => self.pool(node)?,
+            "GlobalAveragePool" => {
+                let x = self.req(node, 0)?;
+                let shape = self.spatial_shape(node, &x)?;
+                let mut out = shape[..2].to_vec();
+                out.resize(shape.len(), 1);
+                let def = fpgaopt_nn::GlobalAveragePool::def();
+                self.fold_or_emit(node, def, vec![x], out, vec![], |t| eval::global_average_pool(&t[0]))?
+            }
+            "Pad" => self.pad(node)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The shape of a sliding-window input: `[N, C, W]` or `[N, C, H, W]`.
+    fn spatial_shape(&self, node: &Node, x: &Val) -> DiagResult<Vec<i64>> {
+        let shape = self.shape(x);
+        if !(3..=4).contains(&shape.len()) {
+            return Err(node.err(format!("input must be [N, C, W] or [N, C, H, W] (1-D or 2-D), got {shape:?}")));
+        }
+        Ok(shape)
+    }
+
+    /// The window of a Conv or pooling node over `input`: strides and dilations default to 1,
+    /// `auto_pad` resolved to explicit pads, every length and sign checked.
+    fn window(&self, node: &Node, kernel: Vec<i64>, input: &[i64], ceil: bool) -> DiagResult<Window> {
+        let n = kernel.len();
+        let mut w = Window::unit(kernel);
+        w.ceil = ceil;
+        w.strides = node.ints("strides")?.unwrap_or(w.strides);
+        w.dilations = node.ints("dilations")?.unwrap_or(w.dilations);
+        w.pads = node.ints("pads")?.unwrap_or(w.pads);
+        w.check(n).map_err(|e| node.err(e))?;
+        let auto_pad = Importer::string_attr(node, "auto_pad")?.unwrap_or_default();
+        w.pads = resolve_auto_pad(&auto_pad, Some(w.pads.clone()), &w, &input[2..]).map_err(|e| node.err(e))?;
+        Ok(w)
+    }
+
+    /// The result of `def` on `vals`: folded with `f` when they are all float constants, else the
+    /// op (an absent input, such as Conv's bias, becomes a constant at the node).
+    fn fold_or_emit(
+        &mut self,
+        node: &Node,
+        def: &'static OpDef,
+        vals: Vec<Val>,
+        shape: Vec<i64>,
+        attrs: Vec<(&str, Attribute)>,
+        f: impl Fn(&[Tensor]) -> Result<Tensor, String>,
+    ) -> DiagResult<()> {
+        let consts: Option<Vec<Tensor>> = vals.iter().map(|v| if let Val::Const(c) = v { c.tensor() } else { None }).collect();
+        if let Some(ts) = consts {
+            let t = f(&ts).map_err(|e| node.err(e))?;
+            self.define(node, 0, Val::Const(t.into()));
+            return Ok(());
+        }
+        let mut operands = Vec::with_capacity(vals.len());
+        for (i, v) in vals.iter().enumerate() {
+            operands.push(match (node.proto.input.get(i).filter(|n| !n.is_empty()), v) {
+                (Some(_), _) => self.operand(node, i)?,
+                (None, Val::Const(c)) => self.constant(c, &node.loc).map_err(|e| node.err(format!("a constant {e}")))?,
+                (None, Val::Ir(v)) => *v,
+            });
+        }
+        let y = self.emit(node, def, operands, shape, attrs);
+        self.define(node, 0, Val::Ir(y));
+        Ok(())
+    }
+
+    fn conv(&mut self, node: &Node) -> DiagResult<()> {
+        let (x, w) = (self.req(node, 0)?, self.req(node, 1)?);
+        let (xs, ws) = (self.spatial_shape(node, &x)?, self.shape(&w));
+        if ws.len() != xs.len() {
+            return Err(node.err(format!("weight {ws:?} must have the input's rank {}", xs.len())));
+        }
+        let kernel = ws[2..].to_vec();
+        if let Some(k) = node.ints("kernel_shape")?.filter(|k| *k != kernel) {
+            return Err(node.err(format!("kernel_shape {k:?} does not match the weight {ws:?}")));
+        }
+        let window = self.window(node, kernel, &xs, false)?;
+        let group = node.int("group", 1)?;
+        if group <= 0 || xs[1] % group != 0 || ws[0] % group != 0 || ws[1] * group != xs[1] {
+            return Err(node.err(format!(
+                "group {group} does not fit input channels {} and weight {ws:?} ([M, C / group, k...])",
+                xs[1]
+            )));
+        }
+        let bias = match self.input(node, 2)? {
+            Some(b) => b,
+            None => Val::Const(Const::f32(vec![ws[0]], vec![0.0; ws[0] as usize])),
+        };
+        if self.shape(&bias) != [ws[0]] {
+            return Err(node.err(format!("bias must be [{}], got {:?}", ws[0], self.shape(&bias))));
+        }
+        let out = window.result_shape(&xs, ws[0]).map_err(|e| node.err(e))?;
+        let attrs = vec![
+            ("dilations", ints(&window.dilations)),
+            ("group", Attribute::i64(group)),
+            ("pads", ints(&window.pads)),
+            ("strides", ints(&window.strides)),
+        ];
+        let f = |t: &[Tensor]| eval::conv(&t[0], &t[1], &t[2], &window, group as usize);
+        self.fold_or_emit(node, fpgaopt_nn::Conv::def(), vec![x, w, bias], out, attrs, f)
+    }
+
+    fn pool(&mut self, node: &Node) -> DiagResult<()> {
+        let x = self.req(node, 0)?;
+        let xs = self.spatial_shape(node, &x)?;
+        let kernel = node.ints("kernel_shape")?.ok_or_else(|| node.err("missing attribute 'kernel_shape'"))?;
+        let window = self.window(node, kernel, &xs, node.int("ceil_mode", 0)? != 0)?;
+        let out = window.result_shape(&xs, xs[1]).map_err(|e| node.err(e))?;
+        window.check_pool_pads().map_err(|e| node.err(e))?;
+        let mut attrs = vec![
+            ("ceil_mode", Attribute::Bool(window.ceil)),
+            ("kernel_shape", ints(&window.kernel)),
+            ("pads", ints(&window.pads)),
+            ("strides", ints(&window.strides)),
+        ];
+        let (def, kind) = if node.op_type() == "MaxPool" {
+            if self.output_used(node, 1) {
+                return Err(node.err("the Indices output is not supported"));
+            }
+            attrs.push(("dilations", ints(&window.dilations)));
+            (fpgaopt_nn::MaxPool::def(), Pooling::Max)
+        } else {
+            if window.dilations.iter().any(|&d| d != 1) {
+                return Err(node.err(format!("dilations {:?} are not supported", window.dilations)));
+            }
+            let include = node.int("count_include_pad", 0)? != 0;
+            attrs.push(("count_include_pad", Attribute::Bool(include)));
+            (fpgaopt_nn::AveragePool::def(), Pooling::Average(include))
+        };
+        self.fold_or_emit(node, def, vec![x], out, attrs, |t| eval::pool(&t[0], &window, kind))
+    }
+
+    /// Pad in constant mode: `pads` (and `value`) as attributes before opset 11, constant inputs
+    /// (with optional `axes` from opset 18) since.
+    fn pad(&mut self, node: &Node) -> DiagResult<()> {
+        let mode = Importer::string_attr(node, "mode")?.unwrap_or_else(|| "constant".into());
+        if mode != "constant" {
+            return Err(node.err(format!("mode '{mode}' is not supported (only constant padding)")));
+        }
+        let x = self.req(node, 0)?;
+        let shape = self.shape(&x);
+        let (pads, value) = if self.opset < 11 {
+            (node.ints("pads")?.ok_or_else(|| node.err("missing attribute 'pads'"))?, node.float("value", 0.0)?)
+        } else {
+            let p = self.req_const(node, 1, "pads")?;
+            let pads = p.ints().ok_or_else(|| node.err("pads must be integers"))?.to_vec();
+            let value = match self.input(node, 2)? {
+                None => 0.0,
+                Some(Val::Const(c)) => c.scalar_f32().ok_or_else(|| node.err("constant_value must be a scalar"))?,
+                Some(Val::Ir(_)) => return Err(node.err("constant_value (input #2) must be a constant")),
+            };
+            let pads = match self.input(node, 3)? {
+                None => pads,
+                Some(_) => {
+                    let axes = self.req_const(node, 3, "axes")?;
+                    let axes = axes.ints().ok_or_else(|| node.err("axes must be integers"))?;
+                    expand_axes(&pads, axes, shape.len()).map_err(|e| node.err(e))?
+                }
+            };
+            (pads, value)
+        };
+        let out = pad_shape(&shape, &pads).map_err(|e| node.err(e))?;
+        let attrs = vec![("pads", ints(&pads)), ("value", Attribute::f64(value as f64))];
+        self.fold_or_emit(node, fpgaopt_nn::Pad::def(), vec![x], out, attrs, |t| eval::pad(&t[0], &pads, value))
+    }
+}
+
+/// The pads of every axis from pads given for `axes` only (ONNX Pad 18).
+fn expand_axes(pads: &[i64], axes: &[i64], rank: usize) -> Result<Vec<i64>, String> {
+    if pads.len() != 2 * axes.len() {
+        return Err(format!("pads has {} values, expected {} for axes {axes:?}", pads.len(), 2 * axes.len()));
+    }
+    let mut full = vec![0; 2 * rank];
+    for (j, &a) in axes.iter().enumerate() {
+        let a = consts::norm_axis(a, rank, false)?;
+        (full[a], full[rank + a]) = (pads[j], pads[axes.len() + j]);
+    }
+    Ok(full)
+}
