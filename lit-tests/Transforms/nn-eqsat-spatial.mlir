@@ -67,3 +67,23 @@ func.func @fold_bn_into_conv(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
   %y = "nn.batch_norm"(%c, %one, %zero, %zero, %v) {epsilon = 0.0} : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
   func.return %y : tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// A positive per-channel scale before a max pool moves past it and into the next conv's input channels.
+// CHECK-LABEL: func.func @scale_past_max_pool_into_next_conv
+// CHECK-SAME: (%[[X:.+]]: tensor<1x2x4x4xf32>)
+// CHECK-NEXT: %[[P:.+]] = "nn.max_pool"(%[[X]])
+// CHECK-NEXT: %[[W:.+]] = "nn.constant"() {value = dense<{{\[\[\[\[}}2.0]], {{\[\[}}0.5]]]]> : tensor<1x2x1x1xf32>}
+// CHECK-NEXT: %[[B:.+]] = "nn.constant"()
+// CHECK-NEXT: %[[C:.+]] = "nn.conv"(%[[P]], %[[W]], %[[B]])
+// CHECK-NEXT: func.return %[[C]]
+func.func @scale_past_max_pool_into_next_conv(%x: tensor<1x2x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  %w = "nn.constant"() {value = dense<1.0> : tensor<1x2x1x1xf32>} : () -> tensor<1x2x1x1xf32>
+  %b = "nn.constant"() {value = dense<1.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %s = "nn.constant"() {value = dense<[[[2.0]], [[0.5]]]> : tensor<2x1x1xf32>} : () -> tensor<2x1x1xf32>
+  %m = "nn.mul"(%x, %s) : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %p = "nn.max_pool"(%m) {ceil_mode = false, dilations = [1, 1], kernel_shape = [2, 2], pads = [0, 0, 0, 0], strides = [2, 2]} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
+  %c = "nn.conv"(%p, %w, %b) {dilations = [1, 1], group = 1, pads = [0, 0, 0, 0], strides = [1, 1]} : (tensor<1x2x2x2xf32>, tensor<1x2x1x1xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32>
+  func.return %c : tensor<1x1x2x2xf32>
+}

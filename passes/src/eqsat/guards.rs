@@ -276,6 +276,24 @@ pub static FUNCTIONS: &[Function] = &[
         summary: "(@vector-channels c like): a constant varying along the channel axis only ([C, 1, 1], [1, C, 1, 1] or a splat) as [C] (C = like's length)",
     },
     Function {
+        name: "input-channels",
+        arity: 2,
+        eval: |a| {
+            let (c, w) = (tensor(&a[0])?, a[1].ty.as_ref()?.shape()?);
+            let n = *w.get(1)?;
+            let varying: Vec<i64> = c.shape.iter().copied().filter(|&d| d != 1).collect();
+            let data = match varying[..] {
+                [] => vec![c.data[0]; n as usize],
+                [d] if d == n && c.shape.len() >= 3 && c.shape[c.shape.len() - 3] == n => c.data.clone(),
+                _ => return None,
+            };
+            let mut shape = vec![1, n];
+            shape.resize(w.len(), 1);
+            Some(Tensor { shape, data })
+        },
+        summary: "(@input-channels c w): a constant varying along the channel axis only as [1, C, 1, ...] (C = w's axis 1; scales a conv weight's input channels)",
+    },
+    Function {
         name: "untranspose",
         arity: 2,
         eval: |a| {

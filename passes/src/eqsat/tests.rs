@@ -114,6 +114,8 @@ fn rules_rewrite_as_stated() {
     ];
     let x4 = "tensor<1x2x4x4xf32>";
     let s2 = "(nn.constant {value=dense<[[[2.0]], [[0.75]]]> : tensor<2x1x1xf32>})";
+    let conv = "nn.conv {dilations=[1, 1], group=1, pads=[0, 0, 0, 0], strides=[1, 1]}";
+    let (w, b) = ("(nn.constant {value=dense<[[[[1.5]], [[2.0]]]]> : tensor<1x2x1x1xf32>})", "(nn.constant {value=dense<1.0> : tensor<1xf32>})");
     let pool = "nn.max_pool {ceil_mode=false, dilations=[1, 1], kernel_shape=[2, 2], pads=[0, 0, 0, 0], strides=[2, 2]}";
     let spatial: Vec<(&str, String, bool)> = vec![
         ("identity-removal", "(nn.identity ?x) => ?x".into(), true),
@@ -124,6 +126,11 @@ fn rules_rewrite_as_stated() {
         ("mul-past-max-pool", format!("({pool} (nn.mul ?x {s2})) => (nn.mul ({pool} ?x) {s2})"), true),
         ("mul-before-max-pool", format!("(nn.mul ({pool} ?x) {s2}) => ({pool} (nn.mul ?x {s2}))"), true),
         ("relu-past-max-pool", format!("({pool} (nn.relu ?x)) => (nn.relu ({pool} ?x))"), true),
+        (
+            "mul-into-conv-input",
+            format!("({conv} (nn.mul ?x {s2}) {w} {b}) => ({conv} ?x (nn.mul {w} (nn.reshape {{result=tensor<1x2x1x1xf32>}} {s2})) {b})"),
+            false,
+        ),
     ];
     for (name, case, exact) in &spatial {
         assert!(equivalent(&[x4], case, false), "{name} (float): {case}");
