@@ -267,3 +267,50 @@ fn attribute_and_layout_functions() {
     let got = (un.eval)(&[ArgVal { value: Some(t.into()), ..ArgVal::default() }, attr(&[1, 0])]).expect("computes");
     assert_eq!((got.shape, got.data), (vec![3, 2], vec![1.0, 4.0, 2.0, 5.0, 3.0, 6.0]));
 }
+
+/// A quantized function with every spatial and layout rule's pattern: all of them exact, so the
+/// reference interpreter's outputs stay bit for bit.
+#[test]
+fn quantized_spatial_model_stays_bit_exact() {
+    let text = r#"
+func.func @main(%x: tensor<1x2x6x6xf32>) -> tensor<1x3x2x2xf32> {
+  %qs = "nn.constant"() {value = dense<0.0625> : tensor<f32>} : () -> tensor<f32>
+  %qz = "nn.constant"() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
+  %q0 = "nn.quant"(%x, %qs, %qz) {bit_width = 8, narrow = false, rounding_mode = "ROUND", signed = true} : (tensor<1x2x6x6xf32>, tensor<f32>, tensor<f32>) -> tensor<1x2x6x6xf32>
+  %t0 = "nn.transpose"(%q0) {perm = [0, 2, 3, 1]} : (tensor<1x2x6x6xf32>) -> tensor<1x6x6x2xf32>
+  %r0 = "nn.relu"(%t0) : (tensor<1x6x6x2xf32>) -> tensor<1x6x6x2xf32>
+  %t1 = "nn.transpose"(%r0) {perm = [0, 3, 1, 2]} : (tensor<1x6x6x2xf32>) -> tensor<1x2x6x6xf32>
+  %s = "nn.constant"() {value = dense<[[[2.0]], [[0.5]]]> : tensor<2x1x1xf32>} : () -> tensor<2x1x1xf32>
+  %m = "nn.mul"(%t1, %s) : (tensor<1x2x6x6xf32>, tensor<2x1x1xf32>) -> tensor<1x2x6x6xf32>
+  %p = "nn.max_pool"(%m) {ceil_mode = false, dilations = [1, 1], kernel_shape = [2, 2], pads = [0, 0, 0, 0], strides = [2, 2]} : (tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32>
+  %pad = "nn.pad"(%p) {pads = [0, 0, 1, 1, 0, 0, 0, 0], value = 0.0} : (tensor<1x2x3x3xf32>) -> tensor<1x2x4x4xf32>
+  %w = "nn.constant"() {value = dense<[0.5, -0.25, 0.75, 1.0, -0.5, 0.25, 0.125, -1.0, 0.5, 0.25, -0.75, 0.5, 1.0, 0.25, -0.125, 0.5, -0.5, 0.75, 0.25, 1.0, -0.25, 0.5, 0.125, -0.5]> : tensor<24xf32>} : () -> tensor<24xf32>
+  %w4 = "nn.reshape"(%w) : (tensor<24xf32>) -> tensor<3x2x2x2xf32>
+  %b = "nn.constant"() {value = dense<[0.125, -0.25, 0.5]> : tensor<3xf32>} : () -> tensor<3xf32>
+  %c = "nn.conv"(%pad, %w4, %b) {dilations = [1, 1], group = 1, pads = [0, 0, 0, 0], strides = [1, 1]} : (tensor<1x2x4x4xf32>, tensor<3x2x2x2xf32>, tensor<3xf32>) -> tensor<1x3x3x3xf32>
+  %i = "nn.identity"(%c) : (tensor<1x3x3x3xf32>) -> tensor<1x3x3x3xf32>
+  %p2 = "nn.max_pool"(%i) {ceil_mode = false, dilations = [1, 1], kernel_shape = [2, 2], pads = [0, 0, 0, 0], strides = [1, 1]} : (tensor<1x3x3x3xf32>) -> tensor<1x3x2x2xf32>
+  %q1 = "nn.quant"(%p2, %qs, %qz) {bit_width = 8, narrow = false, rounding_mode = "ROUND", signed = true} : (tensor<1x3x2x2xf32>, tensor<f32>, tensor<f32>) -> tensor<1x3x2x2xf32>
+  func.return %q1 : tensor<1x3x2x2xf32>
+}
+"#;
+    let mut m = parse_module(text, "spatial.mlir", &registry()).expect("parses");
+    let f = m.functions()[0];
+    let samples: Vec<Vec<Tensor>> = (0..20)
+        .map(|i| {
+            let mut r = Rng(1000 + i);
+            vec![Tensor { shape: vec![1, 2, 6, 6], data: (0..72).map(|_| r.next()).collect() }]
+        })
+        .collect();
+    let before: Vec<Vec<Tensor>> = samples.iter().map(|x| run_function(&m, f, x).expect("runs")).collect();
+    let remarks = run_pass(&mut m, &Options::default());
+    for rule in ["transpose-transpose", "transpose-identity", "mul-past-max-pool", "fold-pad-into-conv", "identity-removal"] {
+        assert!(remarks[0].contains(&format!("{rule} x")), "{rule}: {remarks:?}");
+    }
+    let names: Vec<&str> = m.block_ops(m.entry_block(f, 0).expect("body")).iter().map(|&o| m.op(o).name()).collect();
+    assert!(!names.iter().any(|n| ["nn.transpose", "nn.pad", "nn.identity"].contains(n)), "{names:?}");
+    for (x, b) in samples.iter().zip(&before) {
+        let a = run_function(&m, f, x).expect("runs after");
+        assert_eq!(b[0].data.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), a[0].data.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+    }
+}
