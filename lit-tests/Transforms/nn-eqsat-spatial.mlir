@@ -87,3 +87,26 @@ func.func @scale_past_max_pool_into_next_conv(%x: tensor<1x2x4x4xf32>) -> tensor
   %c = "nn.conv"(%p, %w, %b) {dilations = [1, 1], group = 1, pads = [0, 0, 0, 0], strides = [1, 1]} : (tensor<1x2x2x2xf32>, tensor<1x2x1x1xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32>
   func.return %c : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// conv(batch_norm(x)) without padding -> conv with scaled input channels and a shifted bias;
+// an add of a per-channel constant after it lands in the bias too
+// CHECK-LABEL: func.func @fold_bn_into_next_conv
+// CHECK-SAME: (%[[X:.+]]: tensor<1x2x2x2xf32>)
+// CHECK-NEXT: %[[W:.+]] = "nn.constant"() {value = dense<{{\[\[\[\[}}1.0]], {{\[\[}}0.5]]]]> : tensor<1x2x1x1xf32>}
+// CHECK-NEXT: %[[B:.+]] = "nn.constant"() {value = dense<[4.0]> : tensor<1xf32>}
+// CHECK-NEXT: %[[C:.+]] = "nn.conv"(%[[X]], %[[W]], %[[B]])
+// CHECK-NEXT: func.return %[[C]]
+func.func @fold_bn_into_next_conv(%x: tensor<1x2x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %w = "nn.constant"() {value = dense<1.0> : tensor<1x2x1x1xf32>} : () -> tensor<1x2x1x1xf32>
+  %b = "nn.constant"() {value = dense<1.0> : tensor<1xf32>} : () -> tensor<1xf32>
+  %one = "nn.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %zero = "nn.constant"() {value = dense<0.0> : tensor<2xf32>} : () -> tensor<2xf32>
+  %v = "nn.constant"() {value = dense<[1.0, 4.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %c1 = "nn.constant"() {value = dense<1.0> : tensor<1x1x1xf32>} : () -> tensor<1x1x1xf32>
+  %n = "nn.batch_norm"(%x, %one, %one, %zero, %v) {epsilon = 0.0} : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  %c = "nn.conv"(%n, %w, %b) {dilations = [1, 1], group = 1, pads = [0, 0, 0, 0], strides = [1, 1]} : (tensor<1x2x2x2xf32>, tensor<1x2x1x1xf32>, tensor<1xf32>) -> tensor<1x1x2x2xf32>
+  %y = "nn.add"(%c, %c1) : (tensor<1x1x2x2xf32>, tensor<1x1x1xf32>) -> tensor<1x1x2x2xf32>
+  func.return %y : tensor<1x1x2x2xf32>
+}

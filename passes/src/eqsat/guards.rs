@@ -143,6 +143,12 @@ pub static GUARDS: &[Guard] = &[
         summary: "(per-channel ?c ?x): a constant that, broadcast against x (rank >= 3), varies along axis 1 only",
     },
     Guard {
+        name: "zero-ints",
+        arity: 1..=1,
+        check: |_, a| ints(a[0].attr()).is_some_and(|p| p.iter().all(|&v| v == 0)),
+        summary: "an integer-array attribute of zeros (e.g. no padding)",
+    },
+    Guard {
         name: "real",
         arity: 0..=0,
         check: |g, _| !g.analysis.quantized,
@@ -284,14 +290,29 @@ pub static FUNCTIONS: &[Function] = &[
             let varying: Vec<i64> = c.shape.iter().copied().filter(|&d| d != 1).collect();
             let data = match varying[..] {
                 [] => vec![c.data[0]; n as usize],
-                [d] if d == n && c.shape.len() >= 3 && c.shape[c.shape.len() - 3] == n => c.data.clone(),
+                [d] if d == n && (c.shape.len() == 1 || c.shape.len() >= 3 && c.shape[c.shape.len() - 3] == n) => c.data.clone(),
                 _ => return None,
             };
             let mut shape = vec![1, n];
             shape.resize(w.len(), 1);
             Some(Tensor { shape, data })
         },
-        summary: "(@input-channels c w): a constant varying along the channel axis only as [1, C, 1, ...] (C = w's axis 1; scales a conv weight's input channels)",
+        summary: "(@input-channels c w): a vector [C], or a constant varying along the channel axis only, as [1, C, 1, ...] (C = w's axis 1; scales a conv weight's input channels; rules reading a model's constant also check per-channel)",
+    },
+    Function {
+        name: "conv-shift",
+        arity: 2,
+        eval: |a| {
+            let (w, t) = (tensor(&a[0])?, tensor(&a[1])?);
+            let (o, c) = (*w.shape.first()? as usize, *w.shape.get(1)? as usize);
+            if t.len() != c || o == 0 {
+                return None;
+            }
+            let k = w.len() / (o * c);
+            let data = (0..o).map(|i| (0..c * k).map(|j| w.data[i * c * k + j] * t.data[j / k]).sum()).collect();
+            Some(Tensor { shape: vec![o as i64], data })
+        },
+        summary: "(@conv-shift w t): per filter o, the sum of w[o, c, ...] * t[c] (what a per-channel shift of a conv's input adds to its output)",
     },
     Function {
         name: "untranspose",
