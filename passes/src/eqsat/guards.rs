@@ -167,6 +167,18 @@ pub fn guard(name: &str) -> Option<&'static Guard> {
     GUARDS.iter().find(|g| g.name == name)
 }
 
+/// The `n` per-channel values of `c`: a splat, a constant varying along the channel axis of an
+/// `[N, C, ...]` tensor only (`[C, 1, 1]`, `[1, C, 1, 1]`), or with `vector` a plain `[C]`.
+fn channels(c: &Tensor, n: i64, vector: bool) -> Option<Vec<f32>> {
+    let varying: Vec<i64> = c.shape.iter().copied().filter(|&d| d != 1).collect();
+    let channel_axis = c.shape.len() >= 3 && c.shape[c.shape.len() - 3] == n;
+    match varying[..] {
+        [] => Some(vec![c.data[0]; n as usize]),
+        [d] if d == n && (channel_axis || vector && c.shape.len() == 1) => Some(c.data.clone()),
+        _ => None,
+    }
+}
+
 /// An integer-array attribute.
 fn ints(a: Option<&Attribute>) -> Option<Vec<i64>> {
     a.and_then(Attribute::as_i64_array)
@@ -271,13 +283,8 @@ pub static FUNCTIONS: &[Function] = &[
         name: "vector-channels",
         arity: 2,
         eval: |a| {
-            let (c, n) = (tensor(&a[0])?, *a[1].ty.as_ref()?.shape()?.first()?);
-            let varying: Vec<i64> = c.shape.iter().copied().filter(|&d| d != 1).collect();
-            match varying[..] {
-                [] => Some(Tensor { shape: vec![n], data: vec![c.data[0]; n as usize] }),
-                [d] if d == n && c.shape.len() >= 3 && c.shape[c.shape.len() - 3] == n => Some(Tensor { shape: vec![n], data: c.data.clone() }),
-                _ => None,
-            }
+            let n = *a[1].ty.as_ref()?.shape()?.first()?;
+            Some(Tensor { shape: vec![n], data: channels(tensor(&a[0])?, n, false)? })
         },
         summary: "(@vector-channels c like): a constant varying along the channel axis only ([C, 1, 1], [1, C, 1, 1] or a splat) as [C] (C = like's length)",
     },
@@ -285,14 +292,9 @@ pub static FUNCTIONS: &[Function] = &[
         name: "input-channels",
         arity: 2,
         eval: |a| {
-            let (c, w) = (tensor(&a[0])?, a[1].ty.as_ref()?.shape()?);
+            let w = a[1].ty.as_ref()?.shape()?;
             let n = *w.get(1)?;
-            let varying: Vec<i64> = c.shape.iter().copied().filter(|&d| d != 1).collect();
-            let data = match varying[..] {
-                [] => vec![c.data[0]; n as usize],
-                [d] if d == n && (c.shape.len() == 1 || c.shape.len() >= 3 && c.shape[c.shape.len() - 3] == n) => c.data.clone(),
-                _ => return None,
-            };
+            let data = channels(tensor(&a[0])?, n, true)?;
             let mut shape = vec![1, n];
             shape.resize(w.len(), 1);
             Some(Tensor { shape, data })

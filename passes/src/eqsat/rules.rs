@@ -187,14 +187,7 @@ impl<'a> Cursor<'a> {
                         self.pos += 2;
                         let f = self.ident()?;
                         let func = attr_function(f).ok_or_else(|| self.err(format!("unknown attribute function '@{f}'")))?;
-                        let mut args = vec![];
-                        while !self.eat(")") {
-                            args.push(self.arg()?);
-                        }
-                        if args.len() != func.arity {
-                            return Err(self.err(format!("'@{f}' takes {} arguments, got {}", func.arity, args.len())));
-                        }
-                        AttrPat::Call(name, func, args)
+                        AttrPat::Call(name, func, self.call_args(f, func.arity)?)
                     } else {
                         AttrPat::Lit(name, self.literal()?)
                     };
@@ -220,14 +213,7 @@ impl<'a> Cursor<'a> {
             }
             let name = self.ident()?;
             let func = function(name).ok_or_else(|| self.err(format!("unknown function '@{name}'")))?;
-            let mut args = vec![];
-            while !self.eat(")") {
-                args.push(self.arg()?);
-            }
-            if args.len() != func.arity {
-                return Err(self.err(format!("'@{name}' takes {} arguments, got {}", func.arity, args.len())));
-            }
-            return Ok(Term::Call { func, args });
+            return Ok(Term::Call { func, args: self.call_args(name, func.arity)? });
         }
         self.ws();
         let at = self.pos;
@@ -245,6 +231,18 @@ impl<'a> Cursor<'a> {
             return Err(self.err(format!("'{name}' takes {} operands, got {}", def.operands.len(), children.len())));
         }
         Ok(Term::Op { op: def.name, attrs, children })
+    }
+
+    /// The arguments of a call `(@name ...` up to its `)`: exactly `arity` of them.
+    fn call_args(&mut self, name: &str, arity: usize) -> DiagResult<Vec<Term>> {
+        let mut args = vec![];
+        while !self.eat(")") {
+            args.push(self.arg()?);
+        }
+        if args.len() != arity {
+            return Err(self.err(format!("'@{name}' takes {arity} arguments, got {}", args.len())));
+        }
+        Ok(args)
     }
 
     /// A call argument: a term, or an attribute variable.
