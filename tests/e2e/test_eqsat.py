@@ -3,10 +3,16 @@
 - Float models (python/fpgaopt_models.py): the nn reference interpreter (`fpgaopt run`) gives the
   same outputs with and without nn-eqsat after nn-canonicalize, within 1e-4 relative (folds into
   weights change float32 rounding by a few ulp).
-- Quantized models (python/quant_models.py): with nn-eqsat the nn interpreter is bit-identical to
-  the run without it, and so is the qdf interpreter after nn-to-qdf (the spec every C simulation
-  matches bit for bit; test_quantized_models.py checks that spec against the references).
+- Quantized models (python/quant_models.py and the QONNX zoo): with nn-eqsat the nn interpreter is
+  bit-identical to the run without it, and so is the qdf interpreter after nn-to-qdf (the spec
+  every C simulation matches bit for bit; test_quantized_models.py checks that spec against the
+  references).
+- ONNX models built to need the rules (Gemm + BatchNorm, Mul chains, Transpose pairs, Pad before
+  Conv, a scale next to a MaxPool): the rules fire, and the outputs agree within 1e-4.
 """
+
+import shutil
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -137,3 +143,22 @@ def test_rules_fire_on_models_that_need_them(name, fpgaopt, tmp_path):
         outs.append(np.load(tmp_path / f"{tag}.npy"))
     err = np.max(np.abs(outs[0].astype(np.float64) - outs[1]) / np.maximum(1.0, np.abs(outs[0])))
     assert err <= 1e-4, f"{name}: relative error {err:.3g}"
+
+
+ZOO = Path(__file__).resolve().parents[3] / "shared" / "models" / "zoo"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in ZOO.glob("*.onnx")) if ZOO.is_dir() else [])
+def test_zoo_models_stay_bit_exact(name, fpgaopt, tmp_path):
+    """The QONNX zoo (FINN TFC, KWS MLP, UNSW-NB15, QKeras jet tagger): nn and qdf interpreters
+    bit-identical with and without nn-eqsat."""
+    model = onnx.load(ZOO / f"{name}.onnx")
+    inits = {i.name for i in model.graph.initializer}
+    inp = next(i for i in model.graph.input if i.name not in inits)
+    shape = [d.dim_value or 1 for d in inp.type.tensor_type.shape.dim]
+    shutil.copy(ZOO / f"{name}.onnx", tmp_path / "model.onnx")
+    np.save(tmp_path / "input.npy", np.random.default_rng(5).uniform(-1, 1, size=[SAMPLES] + shape[1:]).astype(np.float32))
+    for pipeline, tag in ((NN, "nn"), (QDF, "qdf")):
+        before, _ = _run(fpgaopt, tmp_path, pipeline, False, f"{tag}_before")
+        after, _ = _run(fpgaopt, tmp_path, pipeline, True, f"{tag}_after")
+        assert np.array_equal(before.view(np.uint32), after.view(np.uint32)), f"{name} ({tag})"
