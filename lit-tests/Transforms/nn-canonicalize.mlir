@@ -275,3 +275,18 @@ func.func @dead_ops(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %s = "nn.sigmoid"(%a) : (tensor<1x2xf32>) -> tensor<1x2xf32>
   func.return %x : tensor<1x2xf32>
 }
+
+// -----
+
+// A dense layer with a fused activation (nn-eqsat) is not affine: nothing folds into it.
+// CHECK-LABEL: func.func @no_fold_into_activated_dense
+// CHECK: "nn.dense"{{.*}}{activation = "relu"}
+// CHECK: "nn.mul"
+func.func @no_fold_into_activated_dense(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %w = "nn.constant"() {value = dense<[[1.0, 1.0], [3.0, 2.0]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
+  %b = "nn.constant"() {value = dense<[1.0, 1.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %s = "nn.constant"() {value = dense<[-2.0, 0.5]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %d = "nn.dense"(%x, %w, %b) {activation = "relu"} : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %m = "nn.mul"(%d, %s) : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  func.return %m : tensor<1x2xf32>
+}

@@ -28,7 +28,8 @@
 //! folded weights); everything else computes exactly what the original ops computed. In a quantized
 //! function (one holding a quantizer: `nn.quant`, `nn.bipolar_quant`, `nn.trunc`, `nn.qdq`,
 //! `nn.quantize_linear`) the three folds into a dense layer are off: its weights are quantized
-//! values and its float32 arithmetic is what the hardware reproduces bit for bit.
+//! values and its float32 arithmetic is what the hardware reproduces bit for bit. Nothing folds into
+//! a dense layer with a fused activation (`activation`, made by `nn-eqsat`): it is not affine.
 
 use fpgaopt_ir::pass::{Options, PassContext, PassInfo, PassOption};
 use fpgaopt_ir::rewrite::{apply_patterns_greedily, GreedyConfig, Pattern};
@@ -60,6 +61,7 @@ Patterns, in order ("constant" = defined by nn.constant):
 - batch-norm-to-affine: a remaining batch_norm with constant parameters -> add(mul(x, s), t) with
   per-channel constants shaped to broadcast along axis 1 (onnxruntime's formula, bit-identical).
 In functions holding quantizers the three folds into dense layers are off (they change rounding).
+Nothing folds into a dense layer with a fused activation (nn-eqsat's activation = "relu").
 A remark reports when the iteration limit stops the driver before a fixpoint."#,
     options: &[MAX_ITERATIONS],
     run,
@@ -182,10 +184,10 @@ fn in_quantized_function(m: &Module, op: OpId) -> bool {
     m.collect(f).into_iter().any(quantizer)
 }
 
-/// The constant weight and bias of a single-use `nn.dense` defining `v`, with N.
+/// The constant weight and bias of a single-use `nn.dense` defining `v` without a fused activation.
 fn foldable_dense(m: &Module, v: ValueId) -> Option<(Dense, Tensor, Tensor)> {
     let d = Dense::defining(m, v)?;
-    if !single_use(m, v) {
+    if !single_use(m, v) || d.activation(m).is_some() {
         return None;
     }
     Some((d, constant_value(m, d.weight(m))?, constant_value(m, d.bias(m))?))
