@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use egg::{Id, Language};
+use egg::Id;
 
 use super::convert::{Built, NnCost};
 use super::lang::Node;
@@ -44,25 +44,134 @@ pub fn select(built: &Built, model: CostModel) -> Selection {
             }
         }
     }
-    let mut sel: Selection = tree.into_iter().map(|(c, (_, n))| (c, n.clone())).collect();
-    let dag = |sel: &Selection| dag_cost(built, sel, &own);
-    let Some(mut best) = dag(&sel) else { return sel };
-    for _ in 0..ROUNDS {
-        let mut improved = false;
-        for c in reachable(built, &sel) {
-            for n in &g[c].nodes {
-                if sel.get(&c) == Some(n) || !n.children.iter().all(|k| sel.contains_key(&g.find(*k))) {
+    let sel: Selection = tree.into_iter().map(|(c, (_, n))| (c, n.clone())).collect();
+    improve(built, sel, &own)
+}
+
+/// The chosen DAG with reference counts: a class is in the DAG while a chosen node (or a root)
+/// reads it. `depth` is a topological potential (every chosen edge goes to a smaller depth), so
+/// a cycle check only walks classes deeper than the class being changed.
+struct Dag<'a> {
+    built: &'a Built,
+    own: &'a HashMap<&'a Node, f64>,
+    sel: Selection,
+    refs: HashMap<Id, usize>,
+    depth: HashMap<Id, usize>,
+}
+
+impl Dag<'_> {
+    fn children(&self, c: Id) -> Vec<Id> {
+        let g = &self.built.graph;
+        self.sel.get(&c).map_or(vec![], |n| n.children.iter().map(|&k| g.find(k)).collect())
+    }
+
+    /// Adds one reference to each of `ids`; returns the cost of the classes that join the DAG.
+    fn add_refs(&mut self, ids: Vec<Id>) -> f64 {
+        let (mut stack, mut cost) = (ids, 0.0);
+        while let Some(k) = stack.pop() {
+            let r = self.refs.entry(k).or_insert(0);
+            *r += 1;
+            if *r == 1 {
+                cost += self.sel.get(&k).map_or(0.0, |n| self.own[n]);
+                stack.extend(self.children(k));
+            }
+        }
+        cost
+    }
+
+    /// Removes one reference from each of `ids`; returns the cost of the classes that leave the DAG.
+    fn remove_refs(&mut self, ids: Vec<Id>) -> f64 {
+        let (mut stack, mut cost) = (ids, 0.0);
+        while let Some(k) = stack.pop() {
+            let r = self.refs.get_mut(&k).expect("a referenced class has a count");
+            *r -= 1;
+            if *r == 0 {
+                cost += self.sel.get(&k).map_or(0.0, |n| self.own[n]);
+                stack.extend(self.children(k));
+            }
+        }
+        cost
+    }
+
+    /// Recomputes the depths of every selected class; false if the selection has a cycle.
+    fn compute_depths(&mut self) -> bool {
+        self.depth.clear();
+        let ids: Vec<Id> = self.sel.keys().copied().collect();
+        for root in ids {
+            // (class, children done)
+            let mut stack = vec![(root, false)];
+            let mut on_stack: HashMap<Id, ()> = HashMap::new();
+            while let Some((c, done)) = stack.pop() {
+                if done {
+                    let d = self.children(c).iter().map(|k| self.depth.get(k).map_or(0, |d| d + 1)).max().unwrap_or(0);
+                    self.depth.insert(c, d);
+                    on_stack.remove(&c);
                     continue;
                 }
-                let old = sel.insert(c, n.clone()).expect("reachable classes are selected");
-                match dag(&sel) {
-                    Some(k) if k < best - 1e-9 => {
-                        best = k;
-                        improved = true;
-                    }
-                    _ => {
-                        sel.insert(c, old);
-                    }
+                if self.depth.contains_key(&c) {
+                    continue;
+                }
+                if on_stack.insert(c, ()).is_some() {
+                    return false;
+                }
+                stack.push((c, true));
+                stack.extend(self.children(c).into_iter().filter(|k| !self.depth.contains_key(k)).map(|k| (k, false)));
+            }
+        }
+        true
+    }
+
+    /// True when a chosen path leads from `from` to `target`.
+    fn reaches(&self, from: Id, target: Id) -> bool {
+        let bound = self.depth.get(&target).copied().unwrap_or(0);
+        let mut seen: HashMap<Id, ()> = HashMap::new();
+        let mut stack = vec![from];
+        while let Some(c) = stack.pop() {
+            if c == target {
+                return true;
+            }
+            if self.depth.get(&c).copied().unwrap_or(0) <= bound || seen.insert(c, ()).is_some() {
+                continue;
+            }
+            stack.extend(self.children(c));
+        }
+        false
+    }
+}
+
+/// Local search on the DAG cost: each other node of each class in the DAG, kept when cheaper.
+fn improve<'a>(built: &'a Built, sel: Selection, own: &'a HashMap<&'a Node, f64>) -> Selection {
+    let g = &built.graph;
+    let mut dag = Dag { built, own, sel, refs: HashMap::new(), depth: HashMap::new() };
+    if !dag.compute_depths() {
+        return dag.sel;
+    }
+    let roots: Vec<Id> = built.roots.iter().map(|&r| g.find(r)).collect();
+    dag.add_refs(roots);
+    for _ in 0..ROUNDS {
+        let mut improved = false;
+        let mut classes: Vec<Id> = dag.refs.iter().filter(|(_, &r)| r > 0).map(|(&c, _)| c).collect();
+        classes.sort();
+        for c in classes {
+            for n in &g[c].nodes {
+                if dag.refs.get(&c).copied().unwrap_or(0) == 0 || dag.sel.get(&c) == Some(n) {
+                    continue;
+                }
+                let kids: Vec<Id> = n.children.iter().map(|&k| g.find(k)).collect();
+                if !kids.iter().all(|k| dag.sel.contains_key(k)) || kids.iter().any(|&k| dag.reaches(k, c)) {
+                    continue;
+                }
+                let old = dag.sel[&c].clone();
+                let old_kids = dag.children(c);
+                let delta = own[n] - own[&old] + dag.add_refs(kids.clone()) - dag.remove_refs(old_kids.clone());
+                dag.sel.insert(c, n.clone());
+                if delta < -1e-9 {
+                    improved = true;
+                    dag.compute_depths();
+                } else {
+                    dag.sel.insert(c, old);
+                    dag.add_refs(old_kids);
+                    dag.remove_refs(kids);
                 }
             }
         }
@@ -70,54 +179,5 @@ pub fn select(built: &Built, model: CostModel) -> Selection {
             break;
         }
     }
-    sel
-}
-
-/// The classes the selection reaches from the roots, in ascending id order.
-fn reachable(built: &Built, sel: &Selection) -> Vec<Id> {
-    let g = &built.graph;
-    let mut seen: BTreeMap<Id, ()> = BTreeMap::new();
-    let mut stack: Vec<Id> = built.roots.iter().map(|&r| g.find(r)).collect();
-    while let Some(c) = stack.pop() {
-        if seen.insert(c, ()).is_some() {
-            continue;
-        }
-        if let Some(n) = sel.get(&c) {
-            n.for_each(|k| stack.push(g.find(k)));
-        }
-    }
-    seen.into_keys().collect()
-}
-
-/// The cost of the selected DAG (each reachable class once); `None` if it has a cycle.
-fn dag_cost(built: &Built, sel: &Selection, own: &HashMap<&Node, f64>) -> Option<f64> {
-    let g = &built.graph;
-    // 1 = on the stack, 2 = done
-    let mut state: HashMap<Id, u8> = HashMap::new();
-    let mut total = 0.0;
-    let mut stack: Vec<(Id, bool)> = built.roots.iter().map(|&r| (g.find(r), false)).collect();
-    while let Some((c, exit)) = stack.pop() {
-        if exit {
-            state.insert(c, 2);
-            continue;
-        }
-        match state.get(&c) {
-            Some(2) => continue,
-            Some(_) => return None,
-            None => {}
-        }
-        state.insert(c, 1);
-        let n = sel.get(&c)?;
-        total += own.get(n).copied()?;
-        stack.push((c, true));
-        for &k in n.children.iter().rev() {
-            let k = g.find(k);
-            match state.get(&k) {
-                Some(1) => return None,
-                Some(_) => {}
-                None => stack.push((k, false)),
-            }
-        }
-    }
-    Some(total)
+    dag.sel
 }
