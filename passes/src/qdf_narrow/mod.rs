@@ -30,6 +30,8 @@
 
 pub mod analysis;
 pub mod interval;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashSet;
 
