@@ -186,7 +186,9 @@ compile`, accumulators from `report.json`). How each side is set up, and why the
 accumulator's total width W; "nn-to-qdf alone" is the accumulator before `qdf-narrow` (float32 layers
 count as nothing there). The proven range is the hull of every partial sum of every column
 (`acc_range_value` in report.json). `tests/e2e/test_precision_narrowing.py` checks, for every model
-hls4ml converts, fpgaopt <= hls4ml per layer and a strictly smaller total.
+hls4ml converts, fpgaopt <= hls4ml per layer and a strictly smaller total. Where hls4ml's
+inference leaves an accumulator at the default precision (TFC_1W2A: `fixed<16,6>`), that is the
+type its generated code uses, and the table shows it as such.
 
 """
 

@@ -167,6 +167,9 @@ impl<'m> Analysis<'m> {
                 let (x, tx, _) = unary()?;
                 let (alpha, ta) = (int_attr(m, op, "alpha")?, type_attr(m, op, "alpha_type")?);
                 let fa = ta.frac_bits();
+                if fa < 0 {
+                    return None;
+                }
                 let r: Vec<Interval> = x
                     .iter()
                     .map(|iv| {

@@ -50,8 +50,9 @@ impl Interval {
         Interval { lo: *c.iter().min().unwrap_or(&0), hi: *c.iter().max().unwrap_or(&0) }
     }
 
-    /// The same values on a grid `s` bits finer (`s >= 0`): mantissas times `2^s`.
+    /// The same values on a grid `s` bits finer: mantissas times `2^s` (callers pass `s >= 0`).
     pub fn shl(self, s: i64) -> Interval {
+        debug_assert!(s >= 0, "shl by {s}");
         let f = |v: i128| if s >= 127 && v != 0 { if v < 0 { i128::MIN } else { i128::MAX } } else { v.saturating_mul(1i128 << s.clamp(0, 126)) };
         Interval { lo: f(self.lo), hi: f(self.hi) }
     }
