@@ -125,3 +125,37 @@ func.func @reshape_follows_its_input(%x: tensor<2x2xf32>) -> tensor<4xf32> {
   %y = "qdf.dequantize"(%s) : (tensor<4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<4xf32>
   func.return %y : tensor<4xf32>
 }
+
+// -----
+
+// Backward: a truncating cast to whole numbers reads no fractional bit of the relu result, and
+// max(floor(x), 0) = floor(max(x, 0)), so the relu and the dense output both move to the integer
+// grid with TRN (the accumulator keeps its grid: its partial sums need it).
+// CHECK-LABEL: func.func @truncated_bits_are_not_computed
+// CHECK: %[[D:.+]] = "qdf.dense"{{.+}} {acc_type = !qdf.fixed<6, 4, true, "TRN", "WRAP">, qdf.acc_range = [-31, 29], qdf.range = [-8, 7]}
+// CHECK-SAME: -> tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">>
+// CHECK-NEXT: %[[R:.+]] = "qdf.relu"(%[[D]]) {qdf.range = [0, 7]} : (tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<3, 3, false, "TRN", "WRAP">>
+// CHECK-NEXT: "qdf.cast"(%[[R]]) {qdf.range = [0, 7]} : (tensor<1x2x!qdf.fixed<3, 3, false, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<3, 3, false, "TRN", "WRAP">>
+func.func @truncated_bits_are_not_computed(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %q = "qdf.quantize"(%x) : (tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">>
+  %w = "qdf.constant"() {value = dense<[[1, -2], [3, 0]]> : tensor<2x2xi8>} : () -> tensor<2x2x!qdf.fixed<4, 2, true, "TRN", "WRAP">>
+  %b = "qdf.constant"() {value = dense<[1, -1]> : tensor<2xi8>} : () -> tensor<2x!qdf.fixed<4, 2, true, "TRN", "WRAP">>
+  %d = "qdf.dense"(%q, %w, %b) {acc_type = !qdf.fixed<16, 14, true, "TRN", "WRAP">} : (tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "WRAP">>, tensor<2x2x!qdf.fixed<4, 2, true, "TRN", "WRAP">>, tensor<2x!qdf.fixed<4, 2, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<16, 14, true, "TRN", "WRAP">>
+  %r = "qdf.relu"(%d) : (tensor<1x2x!qdf.fixed<16, 14, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<16, 14, true, "TRN", "WRAP">>
+  %c = "qdf.cast"(%r) : (tensor<1x2x!qdf.fixed<16, 14, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "SAT">>
+  %y = "qdf.dequantize"(%c) : (tensor<1x2x!qdf.fixed<4, 4, true, "TRN", "SAT">>) -> tensor<1x2xf32>
+  func.return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// A rounding cast reads the bits below its grid (half and sticky): they stay.
+// CHECK-LABEL: func.func @rounded_bits_stay
+// CHECK: "qdf.relu"(%{{.+}}) {qdf.range = [0, 127]} : (tensor<1x2x!qdf.fixed<8, 6, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<7, 5, false, "TRN", "WRAP">>
+func.func @rounded_bits_stay(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %q = "qdf.quantize"(%x) : (tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 6, true, "TRN", "WRAP">>
+  %r = "qdf.relu"(%q) : (tensor<1x2x!qdf.fixed<8, 6, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 6, true, "TRN", "WRAP">>
+  %c = "qdf.cast"(%r) : (tensor<1x2x!qdf.fixed<8, 6, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND", "SAT">>
+  %y = "qdf.dequantize"(%c) : (tensor<1x2x!qdf.fixed<8, 8, true, "RND", "SAT">>) -> tensor<1x2xf32>
+  func.return %y : tensor<1x2xf32>
+}

@@ -16,12 +16,15 @@
 //!   of every row and column; for dense also fewer fractional bits when every term has zero low bits
 //!   (the constant weights' and bias's common trailing zeros): each partial sum then lies on the
 //!   coarser grid and every conversion into the accumulator stays exact.
+//! - **truncated fractional bits** (backward, [`truncation`]): a value read only by a conversion
+//!   that floors onto a coarser grid, produced by a floor or without rounding, is produced on the
+//!   coarser grid directly (nested floors are one floor).
 //! - **not narrowed**, because it would not be exact or the lowering needs the type: values
 //!   returned by the function (its signature), constants, `qdf.quantize` of a float (any value of
 //!   its type is reachable), tables, softmax, leaky ReLU (their lowering sizes intermediates from
 //!   the type), and across a saturating conversion (a value that saturates is not a value that
 //!   fits). Values read by `qdf.table`, `qdf.softmax` or `qdf.leaky_relu` keep their signedness.
-//!   Fractional bits a following rounding conversion discards are kept: every rounding mode but
+//!   Fractional bits a following *rounding* conversion discards are kept: every rounding mode but
 //!   TRN reads the bits below the kept grid.
 //!
 //! Proven bounds ride on the ops as discardable attributes: `qdf.range = [lo, hi]` (result
@@ -32,8 +35,9 @@ pub mod analysis;
 pub mod interval;
 #[cfg(test)]
 mod tests;
+mod truncation;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use fpgaopt_ir::builtin::{FuncOp, ReturnOp};
 use fpgaopt_ir::pass::{Options, PassContext, PassInfo};
@@ -56,7 +60,9 @@ column, every partial sum b_j + sum_{k<n} x_k w_kj at the ends of each x_k's int
 a result whose conversion never overflows gets the narrowest type on the same grid holding its
 interval (unsigned when never negative; same rounding, WRAP); a dense or matmul accumulator in which
 no partial sum rounds or overflows gets the narrowest type holding every partial sum, with fewer
-fractional bits when every weight and bias mantissa has zero low bits. Results are bit-identical.
+fractional bits when every weight and bias mantissa has zero low bits. Backward, a value read only
+by a truncating (TRN) conversion onto a coarser grid, and produced by a floor or without rounding,
+moves to that grid. Results are bit-identical.
 Returned values, constants, tables, softmax and leaky ReLU keep their types; values read by a table,
 softmax or leaky ReLU keep their signedness. Proven bounds are attached as `qdf.range` and
 `qdf.acc_range` (mantissa intervals). See docs/design/precision-propagation.md."#,
@@ -127,9 +133,9 @@ fn narrow_function(m: &mut Module, func: OpId) {
     let ops = m.block_ops(body).to_vec();
     let analysis = Analysis::run(m, &ops);
     let (keep, sign) = pinned(m, &ops);
-    let facts: Vec<(OpId, Facts)> = ops.iter().filter_map(|&op| Some((op, analysis.facts.get(&op)?.clone()))).collect();
-    drop(analysis);
-    for (op, f) in facts {
+    let facts: HashMap<OpId, Facts> = analysis.facts;
+    for &op in &ops {
+        let Some(f) = facts.get(&op) else { continue };
         let name = m.op(op).name();
         if name == "qdf.reshape" {
             // Same element type as the (possibly narrowed) input.
@@ -164,6 +170,7 @@ fn narrow_function(m: &mut Module, func: OpId) {
             m.set_type(y, ty);
         }
     }
+    truncation::drop_truncated_bits(m, &ops, &facts, &keep);
 }
 
 /// Narrows `acc_type` to hold `acc` (mantissas of `t`), dropping `zero_bits` low fractional bits
