@@ -1,4 +1,5 @@
 // RUN: fpgaopt %s --split-input-file --pass-pipeline='builtin.module(qdf-narrow)' | FileCheck %s
+// RUN: fpgaopt %s --split-input-file --pass-pipeline='builtin.module(qdf-narrow,qdf-narrow)' | FileCheck %s
 
 // One case per narrowing rule of qdf-narrow, and the cases it must leave alone. Inputs come from
 // qdf.quantize of a float, so every mantissa of the quantized type is reachable.

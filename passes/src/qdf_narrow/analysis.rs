@@ -225,8 +225,10 @@ impl<'m> Analysis<'m> {
     }
 
     /// `qdf.dense`: per row and column, every partial sum `b_j + sum_{k < n} x_k * w_kj` (n = 0..=K)
-    /// with the intervals of x and the actual weights; exact when the accumulator's grid holds the
-    /// products and the bias (no rounding) and its range every partial sum (no overflow).
+    /// with the intervals of x and the actual weights, on the finest grid of the terms and the
+    /// accumulator. Exact when every partial sum lies on the accumulator's grid (it is at least as
+    /// fine as the terms, or the terms' common zero low bits make up the difference: no step
+    /// rounds) and in its range (no step overflows).
     fn dense(&self, op: OpId, t: &FixedType, out_shape: &[i64]) -> Option<Facts> {
         let m = self.m;
         let acc_t = type_attr(m, op, "acc_type")?;
@@ -235,12 +237,27 @@ impl<'m> Analysis<'m> {
         let rows = numel(&sx).checked_div(k)?;
         let fp = tx.frac_bits() + tw.frac_bits();
         let fa = acc_t.frac_bits();
-        let (sp, sb) = (fa - fp, fa - tb.frac_bits());
-        if sp < 0 || sb < 0 || rows * k * n > 64 * MAX_ELEMENTS {
-            return Some(convert_all(t, &[Interval::of_type(&acc_t)], fa));
+        let fine = fa.max(fp).max(tb.frac_bits());
+        let (sp, sb, coarse) = (fine - fp, fine - tb.frac_bits(), fine - fa);
+        let unknown = || Some(convert_all(t, &[Interval::of_type(&acc_t)], fa));
+        if rows * k * n > 64 * MAX_ELEMENTS || coarse > 126 {
+            return unknown();
+        }
+        // Zero low bits of every term: the constant weights' and bias's common trailing zeros.
+        let tz = |v: &Ranges, shift: i64| {
+            if v.iter().all(|iv| iv.lo == iv.hi) {
+                common_trailing_zeros(v.iter().map(|iv| iv.lo)).saturating_add(shift as u32)
+            } else {
+                shift as u32
+            }
+        };
+        let zero_bits = tz(&w, sp).min(tz(&b, sb));
+        if (zero_bits as i64) < coarse {
+            return unknown();
         }
         let mut partial: Option<Interval> = None;
         let mut finals = Vec::with_capacity(rows * n);
+        let on_acc = |iv: Interval| Interval::new(iv.lo >> coarse, iv.hi >> coarse);
         for r in 0..rows {
             for j in 0..n {
                 let mut cur = at(&b, j).shl(sb);
@@ -250,30 +267,19 @@ impl<'m> Analysis<'m> {
                     h = h.hull(cur);
                 }
                 partial = Some(partial.map_or(h, |p| p.hull(h)));
-                finals.push(cur);
+                finals.push(on_acc(cur));
             }
         }
-        let partial = partial.unwrap_or(Interval::point(0));
+        let partial = on_acc(partial.unwrap_or(Interval::point(0)));
         if !partial.within(super::interval::kept(&acc_t)) {
-            return Some(convert_all(t, &[Interval::of_type(&acc_t)], fa));
+            return unknown();
         }
         let mut f = convert_all(t, &finals, fa);
         if numel(out_shape) != finals.len() {
             f.out = vec![hull(&f.out)];
         }
         f.acc = Some(partial);
-        // Zero low bits of every term: the constant weights' and bias's common trailing zeros.
-        let tz = |v: &Ranges, shift: i64| {
-            if v.iter().all(|iv| iv.lo == iv.hi) {
-                common_trailing_zeros(v.iter().map(|iv| iv.lo)).saturating_add(shift as u32)
-            } else {
-                shift as u32
-            }
-        };
-        f.acc_zero_bits = tz(&w, sp).min(tz(&b, sb));
-        if f.acc_zero_bits == u32::MAX {
-            f.acc_zero_bits = 0;
-        }
+        f.acc_zero_bits = if zero_bits == u32::MAX { 0 } else { zero_bits - coarse as u32 };
         Some(f)
     }
 

@@ -51,6 +51,10 @@ fn random_networks_are_bit_identical_and_narrower() {
             let mut after = before.clone();
             narrow(&mut after);
             assert!(total_bits(&after) <= total_bits(&before), "{act}/{head} at {p}");
+            // A second run starts from narrowed types and proves at least as much.
+            let mut twice = after.clone();
+            narrow(&mut twice);
+            assert_eq!(total_bits(&twice), total_bits(&after), "{act}/{head} at {p}: not idempotent");
             let mut rng = Lcg(seed as u64 * 31 + 7);
             for i in 0..200 {
                 let scale = [1.0, 8.0, 1e4][i % 3];
