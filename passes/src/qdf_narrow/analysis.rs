@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 
 use fpgaopt_ir::{Attribute, DenseElements, Module, OpId, ValueId};
-use fpgaopt_qdf::semantics::requant::{channels, Requant};
 use fpgaopt_qdf::semantics::broadcast_index;
+use fpgaopt_qdf::semantics::requant::{channels, Requant};
 use fpgaopt_qdf::FixedType;
 
 use super::interval::{common_trailing_zeros, convert, Interval};
@@ -173,8 +173,8 @@ impl<'m> Analysis<'m> {
                 let r: Vec<Interval> = x
                     .iter()
                     .map(|iv| {
-                        let pos = (iv.hi >= 0).then(|| Interval::new(iv.lo.max(0), iv.hi).shl(fa));
-                        let neg = (iv.lo < 0).then(|| Interval::new(iv.lo, iv.hi.min(-1)).mul(Interval::point(alpha)));
+                        let pos = (iv.hi >= 0).then(|| Interval::new(iv.lo.max(0), iv.hi).finer(fa));
+                        let neg = (iv.lo < 0).then(|| Interval::new(iv.lo, iv.hi.min(-1)) * Interval::point(alpha));
                         match (pos, neg) {
                             (Some(p), Some(n)) => p.hull(n),
                             (p, n) => p.or(n).unwrap_or(Interval::point(0)),
@@ -210,9 +210,9 @@ impl<'m> Analysis<'m> {
         let f = fa.max(fb);
         let name = self.m.op(op).name();
         let combine = |x: Interval, y: Interval| match name {
-            "qdf.add" => x.shl(f - fa).add(y.shl(f - fb)),
-            "qdf.sub" => x.shl(f - fa).sub(y.shl(f - fb)),
-            _ => x.mul(y),
+            "qdf.add" => x.finer(f - fa) + y.finer(f - fb),
+            "qdf.sub" => x.finer(f - fa) - y.finer(f - fb),
+            _ => x * y,
         };
         let frac = if name == "qdf.mul" { fa + fb } else { f };
         let r: Vec<Interval> = if numel(out_shape) > MAX_ELEMENTS || a.len() == 1 && b.len() == 1 {
@@ -260,10 +260,10 @@ impl<'m> Analysis<'m> {
         let on_acc = |iv: Interval| Interval::new(iv.lo >> coarse, iv.hi >> coarse);
         for r in 0..rows {
             for j in 0..n {
-                let mut cur = at(&b, j).shl(sb);
+                let mut cur = at(&b, j).finer(sb);
                 let mut h = cur;
                 for kk in 0..k {
-                    cur = cur.add(at(&x, r * k + kk).mul(at(&w, kk * n + j)).shl(sp));
+                    cur = cur + (at(&x, r * k + kk) * at(&w, kk * n + j)).finer(sp);
                     h = h.hull(cur);
                 }
                 partial = Some(partial.map_or(h, |p| p.hull(h)));
@@ -293,8 +293,8 @@ impl<'m> Analysis<'m> {
         if sp < 0 {
             return Some(convert_all(t, &[Interval::of_type(&acc_t)], fa));
         }
-        let p = hull(&a).mul(hull(&b)).shl(sp);
-        let all = p.mul(Interval::point(k));
+        let p = (hull(&a) * hull(&b)).finer(sp);
+        let all = p * Interval::point(k);
         let partial = all.hull(Interval::point(0));
         if !partial.within(super::interval::kept(&acc_t)) {
             return Some(convert_all(t, &[Interval::of_type(&acc_t)], fa));

@@ -4,6 +4,8 @@
 //! products saturate at the ends of `i128`; a saturated end is still a sound bound and lies outside
 //! every type's range, so the narrowing rules treat it as "may overflow" and change nothing.
 
+use std::ops::{Add, Mul, Sub};
+
 use fpgaopt_qdf::{FixedType, Overflow};
 
 /// A closed interval `[lo, hi]` of mantissas (`lo <= hi`).
@@ -34,24 +36,8 @@ impl Interval {
         Interval { lo: self.lo.min(o.lo), hi: self.hi.max(o.hi) }
     }
 
-    /// `{a + b}`.
-    pub fn add(self, o: Interval) -> Interval {
-        Interval { lo: self.lo.saturating_add(o.lo), hi: self.hi.saturating_add(o.hi) }
-    }
-
-    /// `{a - b}`.
-    pub fn sub(self, o: Interval) -> Interval {
-        Interval { lo: self.lo.saturating_sub(o.hi), hi: self.hi.saturating_sub(o.lo) }
-    }
-
-    /// `{a * b}`: the extremes lie at the corners.
-    pub fn mul(self, o: Interval) -> Interval {
-        let c = [self.lo.saturating_mul(o.lo), self.lo.saturating_mul(o.hi), self.hi.saturating_mul(o.lo), self.hi.saturating_mul(o.hi)];
-        Interval { lo: *c.iter().min().unwrap_or(&0), hi: *c.iter().max().unwrap_or(&0) }
-    }
-
     /// The same values on a grid `s` bits finer: mantissas times `2^s` (callers pass `s >= 0`).
-    pub fn shl(self, s: i64) -> Interval {
+    pub fn finer(self, s: i64) -> Interval {
         debug_assert!(s >= 0, "shl by {s}");
         let f = |v: i128| if s >= 127 && v != 0 { if v < 0 { i128::MIN } else { i128::MAX } } else { v.saturating_mul(1i128 << s.clamp(0, 126)) };
         Interval { lo: f(self.lo), hi: f(self.hi) }
@@ -74,6 +60,31 @@ impl Interval {
     /// True when every value of `self` lies in `o`.
     pub fn within(self, o: Interval) -> bool {
         o.lo <= self.lo && self.hi <= o.hi
+    }
+}
+
+/// `{a + b}`.
+impl Add for Interval {
+    type Output = Interval;
+    fn add(self, o: Interval) -> Interval {
+        Interval { lo: self.lo.saturating_add(o.lo), hi: self.hi.saturating_add(o.hi) }
+    }
+}
+
+/// `{a - b}`.
+impl Sub for Interval {
+    type Output = Interval;
+    fn sub(self, o: Interval) -> Interval {
+        Interval { lo: self.lo.saturating_sub(o.hi), hi: self.hi.saturating_sub(o.lo) }
+    }
+}
+
+/// `{a * b}`: the extremes lie at the corners.
+impl Mul for Interval {
+    type Output = Interval;
+    fn mul(self, o: Interval) -> Interval {
+        let c = [self.lo.saturating_mul(o.lo), self.lo.saturating_mul(o.hi), self.hi.saturating_mul(o.lo), self.hi.saturating_mul(o.hi)];
+        Interval { lo: *c.iter().min().unwrap_or(&0), hi: *c.iter().max().unwrap_or(&0) }
     }
 }
 
@@ -139,22 +150,22 @@ mod tests {
     fn arithmetic_takes_the_corners() {
         let a = Interval::new(-3, 5);
         let b = Interval::new(2, 4);
-        assert_eq!(a.add(b), Interval::new(-1, 9));
-        assert_eq!(a.sub(b), Interval::new(-7, 3));
-        assert_eq!(a.mul(b), Interval::new(-12, 20));
-        assert_eq!(a.mul(Interval::point(-2)), Interval::new(-10, 6));
+        assert_eq!(a + b, Interval::new(-1, 9));
+        assert_eq!(a - b, Interval::new(-7, 3));
+        assert_eq!(a * b, Interval::new(-12, 20));
+        assert_eq!(a * Interval::point(-2), Interval::new(-10, 6));
         assert_eq!(a.relu(), Interval::new(0, 5));
         assert_eq!(a.clamp(Some(-1), Some(2)), Interval::new(-1, 2));
-        assert_eq!(a.shl(3), Interval::new(-24, 40));
+        assert_eq!(a.finer(3), Interval::new(-24, 40));
         assert_eq!(Interval::new(5, -1), Interval::new(-1, 5));
     }
 
     #[test]
     fn saturated_ends_stay_sound() {
         let big = Interval::point(i128::MAX / 2 + 1);
-        assert_eq!(big.add(big).hi, i128::MAX);
-        assert_eq!(big.mul(Interval::point(-4)).lo, i128::MIN);
-        assert_eq!(Interval::point(1).shl(200).hi, i128::MAX);
+        assert_eq!((big + big).hi, i128::MAX);
+        assert_eq!((big * Interval::point(-4)).lo, i128::MIN);
+        assert_eq!(Interval::point(1).finer(200).hi, i128::MAX);
     }
 
     #[test]
