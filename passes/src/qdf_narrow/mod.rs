@@ -119,15 +119,18 @@ fn narrowed(t: &FixedType, iv: Interval, keep_sign: bool) -> Option<FixedType> {
     (n != *t && n.width <= t.width && (n.signed_bits() <= t.signed_bits())).then_some(n)
 }
 
+/// `[lo, hi]` as an attribute, when both fit `i64`.
 fn range_attr(iv: Interval) -> Option<Attribute> {
     let (lo, hi) = (i64::try_from(iv.lo).ok()?, i64::try_from(iv.hi).ok()?);
     Some(Attribute::i64_array(&[lo, hi]))
 }
 
+/// The tensor type `t` with element type `e`.
 fn with_elem(t: &Type, e: &FixedType) -> Type {
     Type::tensor(t.shape().map(<[i64]>::to_vec).unwrap_or_default(), e.to_type())
 }
 
+/// Analyses one function and applies every rule to it.
 fn narrow_function(m: &mut Module, func: OpId) {
     let Some(body) = m.entry_block(func, 0) else { return };
     let ops = m.block_ops(body).to_vec();
