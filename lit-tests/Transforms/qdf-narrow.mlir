@@ -86,11 +86,13 @@ func.func @returned_value_keeps_its_type(%x: tensor<4x!qdf.fixed<8, 4, true, "TR
 
 // -----
 
-// A table's lowering sizes its index from the input type: its input narrows but stays signed.
+// A table's lowering sizes its index from the input type: its input narrows but stays signed. Its
+// result lies between its samples, [2, 4] at 2 fractional bits, [8, 16] on the result grid.
 // CHECK-LABEL: func.func @table_input_keeps_its_sign
 // CHECK: %[[R:.+]] = "qdf.relu"(%{{.+}}) {qdf.range = [0, 8128]} : (tensor<4x!qdf.fixed<8, 4, true, "TRN", "WRAP">>) -> tensor<4x!qdf.fixed<14, 4, true, "TRN", "WRAP">>
 // CHECK: "qdf.table"(%[[R]])
-// CHECK-SAME: -> tensor<4x!qdf.fixed<8, 4, true, "TRN", "WRAP">>
+// CHECK-SAME: qdf.range = [8, 16]
+// CHECK-SAME: -> tensor<4x!qdf.fixed<5, 1, false, "TRN", "WRAP">>
 func.func @table_input_keeps_its_sign(%x: tensor<4xf32>) -> tensor<4xf32> {
   %q = "qdf.quantize"(%x) : (tensor<4xf32>) -> tensor<4x!qdf.fixed<8, 4, true, "TRN", "WRAP">>
   %r = "qdf.relu"(%q) : (tensor<4x!qdf.fixed<8, 4, true, "TRN", "WRAP">>) -> tensor<4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>

@@ -9,8 +9,9 @@
 //!   the narrowest type on the *same grid* holding its interval, unsigned when it is never negative,
 //!   with the same rounding mode and `WRAP`. Same grid and same rounding give the same rounded
 //!   mantissa; neither type overflows on it, so the stored value is the same, and every consumer
-//!   computes from the exact value alone. Ops retyped: dense, matmul, add, sub, mul, relu, cast, clip,
-//!   threshold, requant, fquant (whose verifiers also need `must_hold`); a reshape follows its input.
+//!   computes from the exact value alone. Ops retyped: dense, matmul, add, sub, mul, relu, leaky
+//!   ReLU, cast, clip, table (the hull of its samples), threshold, requant, fquant (whose verifiers
+//!   also need `must_hold`); a reshape follows its input.
 //! - **accumulators** (`acc_type` of dense and matmul): when no partial sum rounds or overflows, the
 //!   narrowest type holding the hull of every partial sum (bias alone, then each prefix of products)
 //!   of every row and column; for dense also fewer fractional bits when every term has zero low bits
@@ -21,9 +22,10 @@
 //!   coarser grid directly (nested floors are one floor).
 //! - **not narrowed**, because it would not be exact or the lowering needs the type: values
 //!   returned by the function (its signature), constants, `qdf.quantize` of a float (any value of
-//!   its type is reachable), tables, softmax, leaky ReLU (their lowering sizes intermediates from
-//!   the type), and across a saturating conversion (a value that saturates is not a value that
-//!   fits). Values read by `qdf.table`, `qdf.softmax` or `qdf.leaky_relu` keep their signedness.
+//!   its type is reachable), softmax results (the lowering sizes the division from the type), and
+//!   across a saturating conversion (a value that saturates is not a value that fits). Values read
+//!   by `qdf.table`, `qdf.softmax` or `qdf.leaky_relu` keep their signedness (their lowering sizes
+//!   intermediates from the input type and assumes a signed one).
 //!   Fractional bits a following *rounding* conversion discards are kept: every rounding mode but
 //!   TRN reads the bits below the kept grid.
 //!
@@ -63,8 +65,8 @@ no partial sum rounds or overflows gets the narrowest type holding every partial
 fractional bits when every weight and bias mantissa has zero low bits. Backward, a value read only
 by a truncating (TRN) conversion onto a coarser grid, and produced by a floor or without rounding,
 moves to that grid. Results are bit-identical.
-Returned values, constants, tables, softmax and leaky ReLU keep their types; values read by a table,
-softmax or leaky ReLU keep their signedness. Proven bounds are attached as `qdf.range` and
+Returned values, constants and softmax keep their types; values read by a table, softmax or leaky
+ReLU keep their signedness. Proven bounds are attached as `qdf.range` and
 `qdf.acc_range` (mantissa intervals). See docs/design/precision-propagation.md."#,
     options: &[],
     run,
@@ -83,7 +85,19 @@ fn run(m: &mut Module, _opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResul
 fn retypable(name: &str) -> bool {
     matches!(
         name,
-        "qdf.dense" | "qdf.matmul" | "qdf.add" | "qdf.sub" | "qdf.mul" | "qdf.relu" | "qdf.cast" | "qdf.clip" | "qdf.threshold" | "qdf.requant" | "qdf.fquant"
+        "qdf.dense"
+            | "qdf.matmul"
+            | "qdf.add"
+            | "qdf.sub"
+            | "qdf.mul"
+            | "qdf.relu"
+            | "qdf.leaky_relu"
+            | "qdf.cast"
+            | "qdf.clip"
+            | "qdf.table"
+            | "qdf.threshold"
+            | "qdf.requant"
+            | "qdf.fquant"
     )
 }
 
