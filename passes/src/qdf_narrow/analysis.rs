@@ -189,6 +189,7 @@ impl<'m> Analysis<'m> {
                 let h = samples.iter().copied().map(Interval::point).reduce(Interval::hull)?;
                 convert_all(t, &[h], tt.frac_bits())
             }
+            "qdf.softmax" => self.softmax(op, t)?,
             "qdf.dense" => self.dense(op, t, &out_shape)?,
             "qdf.matmul" => self.matmul(op, t)?,
             "qdf.threshold" => self.threshold(op, t)?,
@@ -281,6 +282,28 @@ impl<'m> Analysis<'m> {
         f.acc = Some(partial);
         f.acc_zero_bits = if zero_bits == u32::MAX { 0 } else { zero_bits - coarse as u32 };
         Some(f)
+    }
+
+    /// `qdf.softmax`: when the sum of the exp samples is exact (its type is as fine as the samples
+    /// and holds `n` times the largest one), each `e_k <= s`, so `floor(e_k * 2^F_out / s)` lies in
+    /// `[0, 2^F_out]` (and 0 when `s = 0`).
+    fn softmax(&self, op: OpId, t: &FixedType) -> Option<Facts> {
+        let m = self.m;
+        let (exp_t, sum_t) = (type_attr(m, op, "exp_type")?, type_attr(m, op, "sum_type")?);
+        let (_, _, sx) = self.operand(op, 0)?;
+        let axis = usize::try_from(int_attr(m, op, "axis")?).ok()?;
+        let n = *sx.get(axis)? as i128;
+        let top = dense_attr(m, op, "exp_table")?.into_iter().max()?;
+        let shift = sum_t.frac_bits() - exp_t.frac_bits();
+        let fo = t.frac_bits();
+        if !(0..=126).contains(&shift) || !(0..=125).contains(&fo) {
+            return Some(Facts::unknown(t));
+        }
+        let sum = (Interval::new(0, top) * Interval::point(n)).finer(shift);
+        if !sum.within(super::interval::kept(&sum_t)) {
+            return Some(Facts::unknown(t));
+        }
+        Some(convert_all(t, &[Interval::new(0, 1 << fo)], fo))
     }
 
     /// `qdf.matmul`: K equal terms from the operands' hulls; partial sums start at 0.

@@ -10,8 +10,8 @@
 //!   with the same rounding mode and `WRAP`. Same grid and same rounding give the same rounded
 //!   mantissa; neither type overflows on it, so the stored value is the same, and every consumer
 //!   computes from the exact value alone. Ops retyped: dense, matmul, add, sub, mul, relu, leaky
-//!   ReLU, cast, clip, table (the hull of its samples), threshold, requant, fquant (whose verifiers
-//!   also need `must_hold`); a reshape follows its input.
+//!   ReLU, cast, clip, table (the hull of its samples), softmax (`[0, 1]` when its sum is exact),
+//!   threshold, requant, fquant (whose verifiers also need `must_hold`); a reshape follows its input.
 //! - **accumulators** (`acc_type` of dense and matmul): when no partial sum rounds or overflows, the
 //!   narrowest type holding the hull of every partial sum (bias alone, then each prefix of products)
 //!   of every row and column; for dense also fewer fractional bits when every term has zero low bits
@@ -22,8 +22,7 @@
 //!   coarser grid directly (nested floors are one floor).
 //! - **not narrowed**, because it would not be exact or the lowering needs the type: values
 //!   returned by the function (its signature), constants, `qdf.quantize` of a float (any value of
-//!   its type is reachable), softmax results (the lowering sizes the division from the type), and
-//!   across a saturating conversion (a value that saturates is not a value that fits). Values read
+//!   its type is reachable), and across a saturating conversion (a value that saturates is not a value that fits). Values read
 //!   by `qdf.table`, `qdf.softmax` or `qdf.leaky_relu` keep their signedness (their lowering sizes
 //!   intermediates from the input type and assumes a signed one).
 //!   Fractional bits a following *rounding* conversion discards are kept: every rounding mode but
@@ -65,8 +64,8 @@ no partial sum rounds or overflows gets the narrowest type holding every partial
 fractional bits when every weight and bias mantissa has zero low bits. Backward, a value read only
 by a truncating (TRN) conversion onto a coarser grid, and produced by a floor or without rounding,
 moves to that grid. Results are bit-identical.
-Returned values, constants and softmax keep their types; values read by a table, softmax or leaky
-ReLU keep their signedness. Proven bounds are attached as `qdf.range` and
+Returned values and constants keep their types; values read by a table, softmax or leaky ReLU keep
+their signedness. Proven bounds are attached as `qdf.range` and
 `qdf.acc_range` (mantissa intervals). See docs/design/precision-propagation.md."#,
     options: &[],
     run,
@@ -95,6 +94,7 @@ fn retypable(name: &str) -> bool {
             | "qdf.cast"
             | "qdf.clip"
             | "qdf.table"
+            | "qdf.softmax"
             | "qdf.threshold"
             | "qdf.requant"
             | "qdf.fquant"
