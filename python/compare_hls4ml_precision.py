@@ -3,7 +3,7 @@
 
     .venv/bin/python python/compare_hls4ml_precision.py [--output docs/precision-vs-hls4ml.md]
 
-Models: the six QONNX zoo models (/work/shared/models/zoo/, or --zoo DIR) and the QAT digits MLP of
+Models: the six QONNX zoo models (`../shared/models/zoo/` beside the repository, or --zoo DIR) and the QAT digits MLP of
 python/qat_digits.py (trained here, about 1 s). For each:
 
 - hls4ml 1.3: qonnx cleanup, ConvertToChannelsLastAndClean, GemmToMatMul, cleanup (what hls4ml's
@@ -46,7 +46,7 @@ def fpgaopt_bin():
     return Path(os.environ.get("FPGAOPT_BIN") or REPO / "target" / "release" / "fpgaopt")
 
 
-def default_models(zoo=Path("/work/shared/models/zoo")):
+def default_models(zoo=REPO.parent / "shared" / "models" / "zoo"):
     """(name, onnx path or None to train the QAT model) for every compared model."""
     models = [(name, zoo / f"{name}.onnx") for name in ZOO if (zoo / f"{name}.onnx").is_file()]
     return models + [("qat_digits", None)]
@@ -195,7 +195,7 @@ type its generated code uses, and the table shows it as such.
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--zoo", type=Path, default=Path("/work/shared/models/zoo"))
+    ap.add_argument("--zoo", type=Path, default=REPO.parent / "shared" / "models" / "zoo")
     ap.add_argument("--output", type=Path)
     args = ap.parse_args()
     import hls4ml

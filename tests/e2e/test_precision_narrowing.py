@@ -21,7 +21,7 @@ import pytest
 import quant_models
 
 SAMPLES = 64
-ZOO_DIR = Path("/work/shared/models/zoo")
+ZOO_DIR = Path(__file__).resolve().parents[3] / "shared" / "models" / "zoo"
 ZOO = ["TFC_1W1A", "TFC_1W2A", "TFC_2W2A", "qkeras_jettagging", "kwsmlp_w3a3", "unsw_nb15-mlp-w2a2"]
 BEFORE = "builtin.module(import-onnx,nn-canonicalize,nn-to-qdf{{{opts}}})"
 AFTER = "builtin.module(import-onnx,nn-canonicalize,nn-to-qdf{{{opts}}},qdf-narrow)"
