@@ -79,6 +79,7 @@ CASES = {
     "avg_pool2d_ceil": lambda: _one("AveragePool", [1, 2, 8, 8], kernel_shape=[3, 3], strides=[2, 2], ceil_mode=1),
     "avg_pool2d_ceil_include_pad": lambda: _one("AveragePool", [1, 2, 8, 7], kernel_shape=[3, 3], strides=[2, 2],
                                                 pads=[1, 1, 1, 1], ceil_mode=1, count_include_pad=1),
+    "avg_pool2d_wide_stride": lambda: _one("AveragePool", [1, 2, 7, 9], kernel_shape=[3, 2], strides=[2, 3]),
     "avg_pool1d": lambda: _one("AveragePool", [1, 3, 10], kernel_shape=[4], strides=[2], pads=[1, 1]),
     "global_average_pool": lambda: _one("GlobalAveragePool", [1, 5, 6, 7]),
     "transpose_nhwc": lambda: _one("Transpose", [1, 3, 4, 5], perm=[0, 2, 3, 1]),
@@ -141,6 +142,8 @@ BAD = {
                     "node 'conv' (Conv): strides must be positive, got 0 in [1, 0]"),
     "pool_pads": (lambda: _one("MaxPool", [1, 2, 5, 5], kernel_shape=[2, 2], pads=[2, 0, 0, 0]),
                   "node 'maxpool' (MaxPool): pads [2, 0, 0, 0] must be smaller than kernel_shape [2, 2]"),
+    "same_dilated": (lambda: _one("MaxPool", [1, 2, 7], kernel_shape=[3], dilations=[2], auto_pad="SAME_LOWER"),
+                     "node 'maxpool' (MaxPool): auto_pad 'SAME_LOWER' with dilations [2] is not supported"),
     "group": (lambda: _conv([1, 4, 5, 5], [2, 2, 3, 3], group=3),
               "node 'conv' (Conv): group 3 does not fit input channels 4"),
 }

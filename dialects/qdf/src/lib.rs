@@ -22,6 +22,11 @@ pub use verify::{broadcast_shapes, matmul_shape};
 use fpgaopt_ir::builtin::{BOOL_ATTR, I64_ATTR, STRING_ATTR};
 use fpgaopt_ir::{Dialect, ParamDef, TypeDef};
 
+/// Discardable attribute: a proven interval `[lo, hi]` of an op's result mantissas (`qdf-narrow`).
+pub const RANGE_ATTR: &str = "qdf.range";
+/// Discardable attribute: a proven interval `[lo, hi]` of a dense/matmul accumulator's mantissas.
+pub const ACC_RANGE_ATTR: &str = "qdf.acc_range";
+
 /// `!qdf.fixed<W, I, signed, "Q", "O">`.
 pub static FIXED: TypeDef = TypeDef {
     dialect: "qdf",
@@ -60,7 +65,9 @@ Sigmoid and tanh are `qdf.table` (piecewise linear, exact integer interpolation)
 table and an exact truncating division. Quantized models add float32 ops (`qdf.fadd` ... `qdf.fdense`,
 IEEE binary32 in the reference's order, for the parts their reference computes in float), `qdf.fquant`
 (QONNX/ONNX quantizers from float32), `qdf.threshold` and `qdf.requant` (integer requantization).
-See `docs/design/qdf.md` and `docs/design/quantization.md`.
+`qdf-narrow` records the bounds it proves as discardable attributes: `qdf.range = [lo, hi]` (the
+result's mantissas) and `qdf.acc_range = [lo, hi]` (a dense/matmul accumulator's mantissas).
+See `docs/design/qdf.md`, `docs/design/quantization.md` and `docs/design/precision-propagation.md`.
 "#,
     ops: ops::all,
     types: &[&FIXED],

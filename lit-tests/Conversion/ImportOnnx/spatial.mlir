@@ -3,6 +3,7 @@
 
 // RUN: %python %S/Inputs/spatial.py %t.conv.onnx conv
 // RUN: fpgaopt %t.conv.onnx --pass-pipeline='builtin.module(import-onnx)' --mlir-print-debuginfo | FileCheck %s --check-prefix=CONV
+// RUN: fpgaopt %t.conv.onnx --pass-pipeline='builtin.module(import-onnx)' --mlir-print-debuginfo | fpgaopt-mlir-verify %irdl -
 // CONV-LABEL: func.func @main
 // CONV-SAME: (%[[X:.+]]: tensor<1x3x8x8xf32>{{.*}}) -> tensor<1x4x4x6xf32>
 // CONV-DAG: %[[W:.+]] = "nn.constant"() {value = dense<"0x{{.+}}"> : tensor<4x3x3x3xf32>}

@@ -20,8 +20,8 @@ import onnx  # noqa: E402
 LEVELS = [
     ("nn", "import-onnx"),
     ("nn-canonical", "import-onnx,nn-canonicalize"),
-    ("qdf", "import-onnx,nn-canonicalize,nn-to-qdf"),
-    ("hls", "import-onnx,nn-canonicalize,nn-to-qdf,qdf-to-hls"),
+    ("qdf", "import-onnx,nn-canonicalize,nn-to-qdf,qdf-narrow"),
+    ("hls", "import-onnx,nn-canonicalize,nn-to-qdf,qdf-narrow,qdf-to-hls"),
 ]
 
 

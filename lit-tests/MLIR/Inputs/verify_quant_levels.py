@@ -41,7 +41,7 @@ def main():
             paths[name] = os.path.join(args.models, "zoo", name + ".onnx")
         for name, path in paths.items():
             for tag, opts in OPTIONS.items():
-                for level, extra in (("qdf", ""), ("hls", ",qdf-to-hls")):
+                for level, extra in (("qdf", ",qdf-narrow"), ("hls", ",qdf-narrow,qdf-to-hls")):
                     pipeline = f"builtin.module(import-onnx,nn-canonicalize,nn-to-qdf{{{opts}}}{extra})"
                     for form, flags in (("custom", []), ("generic", ["--mlir-print-op-generic"])):
                         ir = subprocess.run([args.fpgaopt, path, f"--pass-pipeline={pipeline}", *flags],

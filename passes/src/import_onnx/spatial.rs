@@ -55,6 +55,12 @@ impl Importer<'_> {
         w.pads = node.ints("pads")?.unwrap_or(w.pads);
         w.check(n).map_err(|e| node.err(e))?;
         let auto_pad = Importer::string_attr(node, "auto_pad")?.unwrap_or_default();
+        if auto_pad.starts_with("SAME") && w.dilations.iter().any(|&d| d != 1) {
+            return Err(node.err(format!(
+                "auto_pad '{auto_pad}' with dilations {:?} is not supported (onnxruntime rejects it for Conv and ignores the dilation in pooling pads); give explicit pads",
+                w.dilations
+            )));
+        }
         w.pads = resolve_auto_pad(&auto_pad, Some(w.pads.clone()), &w, &input[2..]).map_err(|e| node.err(e))?;
         Ok(w)
     }

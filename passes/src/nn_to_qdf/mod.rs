@@ -19,7 +19,7 @@ mod config;
 pub mod quant;
 pub mod rules;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -10,21 +10,21 @@ use fpgaopt_qdf::interp::{self, Value};
 use super::NN_TO_QDF;
 
 /// A 64-bit LCG giving floats in [-1, 1).
-struct Lcg(u64);
+pub(crate) struct Lcg(pub u64);
 
 impl Lcg {
-    fn next(&mut self) -> f32 {
+    pub(crate) fn next(&mut self) -> f32 {
         self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         ((self.0 >> 40) as f64 / (1u64 << 23) as f64 - 1.0) as f32
     }
 
-    fn vec(&mut self, n: usize, scale: f32) -> Vec<f32> {
+    pub(crate) fn vec(&mut self, n: usize, scale: f32) -> Vec<f32> {
         (0..n).map(|_| self.next() * scale).collect()
     }
 }
 
 /// Builds `@main` layer by layer.
-struct Net {
+pub(crate) struct Net {
     m: Module,
     block: fpgaopt_ir::BlockId,
     x: ValueId,
@@ -32,7 +32,7 @@ struct Net {
 }
 
 impl Net {
-    fn new(shape: &[i64], seed: u64) -> Net {
+    pub(crate) fn new(shape: &[i64], seed: u64) -> Net {
         let mut m = Module::new(Location::Unknown);
         let ty = Type::tensor(shape.to_vec(), Type::F32);
         let body = m.body();
@@ -60,7 +60,7 @@ impl Net {
         nn::Constant::build(&mut self.m, at, Location::Unknown, Type::tensor(shape.to_vec(), Type::F32), d).output(&self.m)
     }
 
-    fn dense(&mut self, name: &str, n: i64) -> &mut Net {
+    pub(crate) fn dense(&mut self, name: &str, n: i64) -> &mut Net {
         let mut shape = self.shape();
         let k = *shape.last().unwrap_or(&1);
         let w = self.constant(&[k, n], 2.0 / (k as f32).sqrt());
@@ -72,7 +72,7 @@ impl Net {
         self
     }
 
-    fn unary(&mut self, name: &str, op: &str) -> &mut Net {
+    pub(crate) fn unary(&mut self, name: &str, op: &str) -> &mut Net {
         let ty = self.m.ty(self.x).clone();
         let loc = Location::named(name, None);
         let at = InsertPoint::End(self.block);
@@ -96,7 +96,7 @@ impl Net {
         self
     }
 
-    fn finish(&mut self) -> Module {
+    pub(crate) fn finish(&mut self) -> Module {
         let at = InsertPoint::End(self.block);
         ReturnOp::build(&mut self.m, at, Location::Unknown, vec![self.x]);
         let ret_ty = self.m.ty(self.x).clone();
@@ -112,7 +112,7 @@ impl Net {
     }
 }
 
-fn run_pass(m: &mut Module, opts: &[(&str, &str)]) -> Result<(), String> {
+pub(crate) fn run_pass(m: &mut Module, opts: &[(&str, &str)]) -> Result<(), String> {
     let mut o = Options::default();
     for (k, v) in opts {
         o.set(k, v);
@@ -146,7 +146,7 @@ fn compare(net: &mut Net, opts: &[(&str, &str)], n: usize, seed: u64) -> Vec<(Ve
 }
 
 impl Net {
-    fn shape_of_input(&self) -> Vec<i64> {
+    pub(crate) fn shape_of_input(&self) -> Vec<i64> {
         self.m.ty(self.m.block(self.block).args[0]).shape().unwrap_or(&[]).to_vec()
     }
 }

@@ -106,8 +106,24 @@ fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
             d.push((key.into(), a.clone()));
         }
     }
+    d.extend(proven_ranges(m, op));
     d.sort_by(|a, b| a.0.cmp(&b.0));
     Attribute::Dict(d)
+}
+
+/// The bounds `qdf-narrow` proved (`qdf.range`, `qdf.acc_range`: mantissa intervals) as
+/// `range`/`acc_range` with their real values `range_value`/`acc_range_value` (`m * 2^-F`).
+fn proven_ranges(m: &Module, op: OpId) -> Vec<(String, Attribute)> {
+    let out_ty = FixedType::of_tensor(m.ty(m.result(op, 0)));
+    let acc_ty = m.attr(op, "acc_type").and_then(Attribute::as_type).and_then(FixedType::from_type);
+    let mut d = vec![];
+    for (attr, key, ty) in [(fpgaopt_qdf::RANGE_ATTR, "range", out_ty), (fpgaopt_qdf::ACC_RANGE_ATTR, "acc_range", acc_ty)] {
+        let (Some(r), Some(t)) = (m.attr(op, attr).and_then(Attribute::as_i64_array), ty) else { continue };
+        let values = r.iter().map(|&v| Attribute::f64(t.to_f64(v as i128))).collect();
+        d.push((key.to_string(), Attribute::i64_array(&r)));
+        d.push((format!("{key}_value"), Attribute::Array(values)));
+    }
+    d
 }
 
 /// Builds the function of one layer op before `before`: one array argument per non-constant operand

@@ -97,7 +97,7 @@ pub(super) fn dot_m1(p: &[f32], c: f32) -> f32 {
 /// `SgemmKernelM1TransposeBAvx` for output column `col` of `n`: 8 lane sums (lane `l` takes
 /// products `l, l + 8, ...`; a partial last group adds `+0` to the idle lanes), reduced by the tree
 /// of the block the column falls in (columns go in blocks of 4, then 2, then 1), plus `c`.
-fn dot_m1_transposed(p: &[f32], col: usize, n: usize, c: f32) -> f32 {
+pub(super) fn dot_m1_transposed(p: &[f32], col: usize, n: usize, c: f32) -> f32 {
     let mut l = [0.0f32; 8];
     for g in p.chunks(8) {
         for (lane, acc) in l.iter_mut().enumerate() {

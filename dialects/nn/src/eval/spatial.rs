@@ -6,17 +6,19 @@
 //!   in that order, as MLAS's convolution GEMM does it (an FMA chain restarted every K block of
 //!   [`conv_k_block`], block sums added in order), then `+ bias`; padded positions contribute
 //!   `0 * w`; with one filter per group (depthwise, a single output channel) the GEMM has one row
-//!   and MLAS's M = 1 kernel sums the products in groups of 4 without FMA. Bit-identical to
-//!   onnxruntime 1.32 in the tests;
+//!   and MLAS's M = 1 kernel sums the products in groups of 4 without FMA; with one output
+//!   position MLAS multiplies the transposed problem with its transposed-B M = 1 kernel (8 lanes
+//!   and a reduction tree; about 1 output in 25 still differs by an ulp there). Bit-identical to
+//!   onnxruntime 1.32 in the tests otherwise;
 //! - average pools: each window column summed top to bottom, the column sums added left to right,
-//!   then divided by the count (MLAS's pooling kernel); with both `ceil_mode` and
-//!   `count_include_pad` onnxruntime runs its own loop instead, which sums in row-major order; both
-//!   are bit-identical to onnxruntime 1.32 in the tests;
+//!   then divided by the count (MLAS's vector pooling kernel); with both `ceil_mode` and
+//!   `count_include_pad`, or a width stride above 2, onnxruntime runs a scalar loop instead, which
+//!   sums in row-major order; both are bit-identical to onnxruntime 1.32 in the tests;
 //! - global average pool: each channel summed in four vector lanes, reduced as
 //!   `(l0 + l2) + (l1 + l3)`, the remainder added in order, then divided by the count;
 //! - max pool: the running maximum, column by column (NaN never wins, as with `>`).
 
-use super::gemm::{dot_blocked, dot_m1};
+use super::gemm::{dot_blocked, dot_m1, dot_m1_transposed};
 use super::{strides, Tensor};
 use crate::spatial::Window;
 
@@ -93,9 +95,14 @@ pub fn conv(x: &Tensor, weight: &Tensor, bias: &Tensor, w: &Window, group: usize
                         x.data[((b * c + first + ci) * h + y as usize) * wd + xx as usize]
                     };
                     let wt = |i: usize| weight.data[oc * cg * taps + i];
-                    let v = if m == group {
+                    let v = if m == group || oh * ow == 1 {
                         products.iter_mut().enumerate().for_each(|(i, p)| *p = input(i) * wt(i));
-                        dot_m1(&products, 0.0)
+                        if m == group {
+                            dot_m1(&products, 0.0)
+                        } else {
+                            // One output position: MLAS computes the transposed product, one row.
+                            dot_m1_transposed(&products, oc % (m / group), m / group, 0.0)
+                        }
                     } else {
                         dot_blocked(cg * taps, k_block, None, input, wt)
                     };
@@ -135,8 +142,9 @@ pub fn pool(x: &Tensor, w: &Window, kind: Pooling) -> Result<Tensor, String> {
     let p = Plane::of(w);
     let (shape, [oh, ow]) = output(x, c as i64, w)?;
     let size = [h as i64, wd as i64];
-    // onnxruntime leaves ceil-mode averages over padding to its own loop (row-major); MLAS sums by columns.
-    let row_major = kind == Pooling::Average(true) && w.ceil;
+    // MLAS's vector kernel sums by columns; onnxruntime's scalar loops (ceil-mode averages over
+    // padding, width strides above 2) sum in row-major order.
+    let row_major = (kind == Pooling::Average(true) && w.ceil) || p.strides[1] > 2;
     let mut data = Vec::with_capacity(n * c * oh * ow);
     for plane in x.data.chunks(h * wd).take(n * c) {
         for oy in 0..oh {
