@@ -16,6 +16,8 @@ pub enum Location {
     FileLineCol { file: Arc<str>, line: u32, col: u32 },
     /// `loc("node_name")` or `loc("node_name"("model.onnx":0:0))`: a named entity, optionally inside a file.
     Name { name: Arc<str>, child: Option<Box<Location>> },
+    /// `loc(fused["fc1", "relu1"])`: an op made from several (a fused layer), the first leading.
+    Fused(Vec<Location>),
 }
 
 impl Location {
@@ -40,22 +42,70 @@ impl Location {
                 other => other.prefix(),
             },
             Location::Name { name, child: None } => name.to_string(),
+            Location::Fused(parts) => parts.first().map_or_else(|| "<unknown>".into(), Location::prefix),
+        }
+    }
+
+    /// The name of a named location (an ONNX node): its own, or a fused location's first.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Location::Name { name, .. } => Some(name),
+            Location::Fused(parts) => parts.iter().find_map(Location::name),
+            _ => None,
+        }
+    }
+
+    /// Every name the location carries (a fused location's in order).
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Location::Name { name, .. } => vec![name],
+            Location::Fused(parts) => parts.iter().flat_map(Location::names).collect(),
+            _ => vec![],
+        }
+    }
+
+    /// The parts of a fused location; a single location is its own one part.
+    pub fn parts(&self) -> Vec<Location> {
+        match self {
+            Location::Fused(parts) => parts.clone(),
+            other => vec![other.clone()],
+        }
+    }
+
+    /// One location for an op made from `parts`: the single distinct one, else `fused[...]`
+    /// (nested fused locations flattened, repeats dropped).
+    pub fn fused(parts: impl IntoIterator<Item = Location>) -> Location {
+        let mut flat: Vec<Location> = vec![];
+        for p in parts.into_iter().flat_map(|p| p.parts()) {
+            if p != Location::Unknown && !flat.contains(&p) {
+                flat.push(p);
+            }
+        }
+        match flat.len() {
+            0 => Location::Unknown,
+            1 => flat.pop().unwrap_or_default(),
+            _ => Location::Fused(flat),
+        }
+    }
+
+    /// The text inside `loc(...)`.
+    fn inner(&self) -> String {
+        match self {
+            Location::Unknown => "unknown".into(),
+            Location::FileLineCol { file, line, col } => format!("{file:?}:{line}:{col}"),
+            Location::Name { name, child: None } => format!("{name:?}"),
+            Location::Name { name, child: Some(c) } => format!("{name:?}({})", c.inner()),
+            Location::Fused(parts) => {
+                let parts: Vec<String> = parts.iter().map(Location::inner).collect();
+                format!("fused[{}]", parts.join(", "))
+            }
         }
     }
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Location::Unknown => write!(f, "loc(unknown)"),
-            Location::FileLineCol { file, line, col } => write!(f, "loc({file:?}:{line}:{col})"),
-            Location::Name { name, child: None } => write!(f, "loc({name:?})"),
-            Location::Name { name, child: Some(c) } => {
-                let inner = c.to_string();
-                let inner = inner.trim_start_matches("loc(").trim_end_matches(')');
-                write!(f, "loc({name:?}({inner}))")
-            }
-        }
+        write!(f, "loc({})", self.inner())
     }
 }
 

@@ -902,7 +902,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `loc(...)`: unknown, `"file":line:col`, `"name"`, or `"name"(inner)`.
+    /// `loc(...)`: unknown, `"file":line:col`, `"name"`, `"name"(inner)`, or `fused[inner, ...]`.
     pub fn parse_location(&mut self) -> DiagResult<Location> {
         self.expect("loc")?;
         self.expect("(")?;
@@ -914,6 +914,15 @@ impl<'a> Parser<'a> {
     fn parse_location_inner(&mut self) -> DiagResult<Location> {
         if self.eat("unknown") {
             return Ok(Location::Unknown);
+        }
+        if self.eat("fused") {
+            self.expect("[")?;
+            let mut parts = vec![self.parse_location_inner()?];
+            while self.eat(",") {
+                parts.push(self.parse_location_inner()?);
+            }
+            self.expect("]")?;
+            return Ok(Location::Fused(parts));
         }
         let s = self.parse_string()?;
         if self.eat(":") {

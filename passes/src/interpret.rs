@@ -57,10 +57,7 @@ pub struct TraceEntry {
 }
 
 fn op_name(m: &Module, op: OpId, index: usize) -> String {
-    let base = match &m.op(op).loc {
-        Location::Name { name, .. } => name.to_string(),
-        _ => m.op(op).def.mnemonic().to_string(),
-    };
+    let base = m.op(op).loc.name().map_or_else(|| m.op(op).def.mnemonic().to_string(), str::to_string);
     format!("{index:03}_{}_{}", crate::emit::c_identifier(&base), m.op(op).def.mnemonic())
 }
 

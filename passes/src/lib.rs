@@ -48,7 +48,7 @@ pub fn passes() -> Vec<&'static PassInfo> {
 pub static DEFAULT_PIPELINE: NamedPipeline = NamedPipeline {
     name: "onnx-to-hls",
     summary: "the whole flow: import, canonicalize, quantize to fixed point, narrow to proven ranges, lower to HLS",
-    pipeline: "builtin.module(import-onnx,nn-canonicalize,nn-to-qdf,qdf-narrow,qdf-to-hls)",
+    pipeline: "builtin.module(import-onnx,nn-canonicalize,nn-eqsat,nn-to-qdf,qdf-narrow,qdf-to-hls)",
 };
 
 /// The pass registry with named pipelines.

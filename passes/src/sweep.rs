@@ -159,10 +159,13 @@ pub fn sweep(o: &SweepOptions) -> DiagResult<SweepReport> {
     let correct = |classes: &[usize]| {
         labels.as_ref().map(|l| classes.iter().zip(l).filter(|(&c, &y)| i64::try_from(c) == Ok(y)).count())
     };
+    // What `fpgaopt compile` quantizes: the model after layer fusion.
+    let mut fused = nn.clone();
+    run_passes(&mut fused, "builtin.module(nn-eqsat)", &model)?;
     let mut rows = vec![];
     for p in &o.precisions {
         let t = Instant::now();
-        let mut m = nn.clone();
+        let mut m = fused.clone();
         let at_precision = |d: Diagnostic| d.with_note(Location::Unknown, format!("while sweeping precision {p}"));
         run_passes(&mut m, &nn_to_qdf_pipeline(p, o.config.as_deref()), &model).map_err(at_precision)?;
         let out = crate::interpret::run(&m, &input, false).map_err(at_precision)?.output;

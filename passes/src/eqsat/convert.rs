@@ -112,6 +112,8 @@ struct Emitter<'a> {
     before: OpId,
     args: Vec<ValueId>,
     done: HashMap<Id, ValueId>,
+    /// Every emitted op with its e-class, in emission order.
+    emitted: Vec<(OpId, Id)>,
 }
 
 impl Emitter<'_> {
@@ -137,6 +139,7 @@ impl Emitter<'_> {
                 spec = spec.attr(k, a.clone());
             }
             let op = m.build(InsertPoint::Before(self.before), spec);
+            self.emitted.push((op, id));
             m.result(op, 0)
         };
         self.done.insert(id, v);
@@ -156,6 +159,7 @@ pub fn extract(built: &Built, m: &mut Module, func: OpId, registry: &Registry, m
         before: ret,
         args: m.block(body).args.clone(),
         done: HashMap::new(),
+        emitted: vec![],
     };
     let user = m.op(ret).loc.clone();
     let values: Vec<ValueId> = built.roots.iter().map(|&r| e.emit(m, r, &user)).collect();
@@ -164,5 +168,24 @@ pub fn extract(built: &Built, m: &mut Module, func: OpId, registry: &Registry, m
     }
     for &o in old.iter().rev() {
         m.erase(o);
+    }
+    fuse_locations(m, &built.graph, &e.emitted);
+}
+
+/// An emitted op whose e-class also holds original ops that no emitted op stands for (a ReLU fused
+/// into its dense layer, a batch norm folded into it) gets a fused location, its own first, then
+/// theirs in program order: `loc(fused["fc1", "bn1", "relu1"])`. Their names stay known to later
+/// passes (per-layer configs, the layer split of a fused activation).
+fn fuse_locations(m: &mut Module, graph: &NnGraph, emitted: &[(OpId, Id)]) {
+    let own: Vec<Location> = emitted.iter().map(|&(op, _)| m.op(op).loc.clone()).collect();
+    for (&(op, id), mine) in emitted.iter().zip(&own) {
+        let mut others: Vec<&(&'static str, u32, Location)> =
+            graph[id].data.origins.0.iter().filter(|o| !own.contains(&o.2)).collect();
+        if others.is_empty() {
+            continue;
+        }
+        others.sort_by_key(|o| o.1);
+        let parts = std::iter::once(mine.clone()).chain(others.into_iter().map(|o| o.2.clone()));
+        m.op_mut(op).loc = Location::fused(parts);
     }
 }

@@ -25,7 +25,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use fpgaopt_ir::builtin::ReturnOp;
 use fpgaopt_ir::pass::{Options, PassContext, PassInfo, PassOption};
-use fpgaopt_ir::{Attribute, DenseElements, DiagResult, Diagnostic, InsertPoint, Location, Module, OpId, Type, ValueId};
+use fpgaopt_ir::{Attribute, DenseElements, DiagResult, Diagnostic, InsertPoint, Location, Module, OpId, Severity, Type, ValueId};
 use fpgaopt_nn as nn;
 use fpgaopt_qdf::{self as qdf, FixedType};
 
@@ -99,10 +99,7 @@ fn op_err(loc: &Location, op: &str, msg: impl std::fmt::Display) -> Diagnostic {
 
 /// The layer name of an op: its location's name (the ONNX node name), if any.
 fn layer_name(loc: &Location) -> Option<&str> {
-    match loc {
-        Location::Name { name, .. } => Some(name),
-        _ => None,
-    }
+    loc.name()
 }
 
 /// How dense layers whose float32 sums the reference rounds are converted (`inexact-sums`).
@@ -201,22 +198,29 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
         .into_iter()
         .filter(|&f| m.entry_block(f, 0).is_some_and(|b| !m.block_ops(b).iter().any(|&o| m.op(o).def.dialect() == "qdf")))
         .collect();
-    // Config keys must name layers of the converted functions.
-    let names: BTreeSet<String> = funcs
-        .iter()
-        .filter_map(|&f| m.entry_block(f, 0))
-        .flat_map(|b| m.block_ops(b).iter().filter_map(|&o| layer_name(&m.op(o).loc).map(String::from)).collect::<Vec<_>>())
-        .collect();
-    if let Some(bad) = s.config.layers.keys().find(|k| !names.contains(*k)) {
-        let known: Vec<&str> = names.iter().map(String::as_str).collect();
-        return Err(err(
-            &Location::file(opts.get(&CONFIG), 0, 0),
-            format!("config names layer '{bad}', which is not in the model (layers: {})", known.join(", ")),
-        ));
-    }
     for &f in &funcs {
         not_lowered_yet(m, f)?;
         split_fused_activations(m, f);
+    }
+    // Config keys must name layers of the converted functions: a layer of its own, or one folded
+    // into another (a part of a fused location), which the config can no longer set apart.
+    let locs: Vec<Location> = funcs
+        .iter()
+        .filter_map(|&f| m.entry_block(f, 0))
+        .flat_map(|b| m.block_ops(b).iter().map(|&o| m.op(o).loc.clone()).collect::<Vec<_>>())
+        .collect();
+    let leading: BTreeSet<&str> = locs.iter().filter_map(Location::name).collect();
+    let folded: BTreeSet<&str> = locs.iter().flat_map(Location::names).filter(|n| !leading.contains(n)).collect();
+    let config_loc = Location::file(opts.get(&CONFIG), 0, 0);
+    for key in s.config.layers.keys() {
+        if folded.contains(key.as_str()) {
+            let mut d = err(&config_loc, format!("config names layer '{key}', which nn-eqsat folded into another layer: its entry has no effect"));
+            d.severity = Severity::Warning;
+            ctx.remarks.push(d);
+        } else if !leading.contains(key.as_str()) {
+            let known: Vec<&str> = leading.iter().copied().collect();
+            return Err(err(&config_loc, format!("config names layer '{key}', which is not in the model (layers: {})", known.join(", "))));
+        }
     }
     for f in funcs {
         let quantized = m.entry_block(f, 0).is_some_and(|b| quant::is_quantized(m, m.block_ops(b)));
@@ -252,14 +256,18 @@ fn not_lowered_yet(m: &Module, func: OpId) -> DiagResult<()> {
 /// with `_quantize`/`_dequantize` appended: `loc("input_quantize"("model.onnx":0:0))`. The file comes
 /// from `at` (the function or the return). qdf-to-hls names the layer function after it.
 /// dense{activation = relu}(x, w, b) -> relu(dense(x, w, b)): the conversion lowers the two ops
-/// it knows (the layer keeps its location; the ReLU gets the same, so a layer config covers both).
+/// it knows. A fused location (`nn-eqsat`: `fused["fc1", "relu1"]`) gives the ReLU its last part
+/// and the layer the rest; otherwise both keep the layer's location, so its config covers both.
 fn split_fused_activations(m: &mut Module, func: OpId) {
     for op in m.collect(func) {
         let Some(d) = nn::Dense::of(m, op) else { continue };
         if m.remove_attr(op, "activation").is_none() {
             continue;
         }
-        let (y, loc) = (d.output(m), m.op(op).loc.clone());
+        let y = d.output(m);
+        let mut parts = m.op(op).loc.parts();
+        let loc = if parts.len() > 1 { parts.pop().unwrap_or_default() } else { m.op(op).loc.clone() };
+        m.op_mut(op).loc = Location::fused(parts);
         let relu = nn::Relu::build(m, InsertPoint::After(op), loc, y, m.ty(y).clone());
         let r = relu.output(m);
         m.replace_all_uses(y, r);

@@ -112,8 +112,8 @@ fn is_dataflow_chain(m: &Module, top: OpId) -> bool {
 
 /// The name a layer function gets: the op's location name (the ONNX node) or its mnemonic.
 fn layer_names(m: &Module, op: OpId) -> String {
-    match &m.op(op).loc {
-        Location::Name { name, .. } if !name.is_empty() => name.to_string(),
+    match m.op(op).loc.name() {
+        Some(name) if !name.is_empty() => name.to_string(),
         _ => m.op(op).def.mnemonic().to_string(),
     }
 }
