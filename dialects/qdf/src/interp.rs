@@ -113,6 +113,13 @@ fn eval_quant_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value,
             Some(Value::Float { data, .. }) => Ok(Value::Float { shape: shape.clone(), data: data.clone() }),
             _ => return None,
         },
+        "qdf.slice" => match inputs.first() {
+            Some(Value::Float { data, shape: xs }) => {
+                let start = m.attr(op, "start").and_then(|a| a.as_int()).unwrap_or(0);
+                Ok(Value::Float { shape: shape.clone(), data: sem::slice_data(data, xs, &shape, start) })
+            }
+            _ => return None,
+        },
         _ => return None,
     };
     Some(r)
@@ -180,6 +187,7 @@ pub fn eval_op(m: &Module, op: OpId, inputs: &[Value]) -> Result<Value, String> 
             sem::softmax(arg(0)?, axis, &table(m, op, "exp_table", "exp_type")?, type_attr(m, op, "sum_type")?, out()?)
         }
         "qdf.reshape" => sem::reshape(arg(0)?, &shape),
+        "qdf.slice" => sem::slice(arg(0)?, &shape, int_attr(m, op, "start")?),
         other => return Err(format!("no reference semantics for '{other}'")),
     };
     Ok(Value::Fixed(t))

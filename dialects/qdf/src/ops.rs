@@ -54,6 +54,7 @@ pub fn all() -> Vec<&'static OpDef> {
         Table::def(),
         Softmax::def(),
         Reshape::def(),
+        Slice::def(),
         crate::FConstant::def(),
         crate::FAdd::def(),
         crate::FSub::def(),
@@ -390,5 +391,25 @@ op! {
         regions: [],
         traits: [Pure],
         verify: Some(verify_reshape),
+    }
+}
+
+op! {
+    /// A contiguous slice along one axis.
+    pub struct Slice = "qdf.slice" {
+        summary: "elements start .. start + size along one axis, the element type unchanged",
+        description: r#"Every other axis whole; `axis` may be negative (counted from the end). No value changes: it is
+wiring (the lowering copies the elements). `nn.slice` lowers to it.
+
+```mlir
+%y = "qdf.slice"(%x) {axis = -1, start = 4, size = 6} : (tensor<1x10x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x6x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+```"#,
+        operands: [input: VALUE_TENSOR],
+        results: [output: VALUE_TENSOR],
+        attributes: [axis: I64_ATTR => i64, start: I64_ATTR => i64, size: I64_ATTR => i64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_slice),
     }
 }

@@ -149,6 +149,12 @@ pub static GUARDS: &[Guard] = &[
         summary: "an integer-array attribute of zeros (e.g. no padding)",
     },
     Guard {
+        name: "original",
+        arity: 1..=8,
+        check: |g, a| a.iter().all(|i| data(g, i).is_some_and(|d| !d.origins.0.is_empty())),
+        summary: "every argument's e-class holds an op of the input function (not only values the rules made)",
+    },
+    Guard {
         name: "real",
         arity: 0..=0,
         check: |g, _| !g.analysis.quantized,
@@ -223,6 +229,13 @@ fn permute(t: &Tensor, perm: &[usize]) -> Tensor {
     Tensor { shape, data }
 }
 
+/// The two constant arguments, both of rank `rank`, concatenated along their last axis.
+fn concat_last(a: &[ArgVal], rank: usize) -> Option<Tensor> {
+    let (x, y) = (tensor(&a[0])?, tensor(&a[1])?);
+    (x.shape.len() == rank).then_some(())?;
+    fpgaopt_nn::eval::concat(&[x.clone(), y.clone()], rank as i64 - 1).ok()
+}
+
 fn tensor(a: &ArgVal) -> Option<&Tensor> {
     a.value.as_deref()
 }
@@ -238,6 +251,18 @@ fn bn(a: &[ArgVal]) -> Option<(Vec<f32>, Vec<f32>)> {
 
 /// Every constant function, by name.
 pub static FUNCTIONS: &[Function] = &[
+    Function {
+        name: "concat-cols",
+        arity: 2,
+        eval: |a| concat_last(a, 2),
+        summary: "(@concat-cols a b): the [K, N1] and [K, N2] matrices side by side, [K, N1 + N2]",
+    },
+    Function {
+        name: "concat",
+        arity: 2,
+        eval: |a| concat_last(a, 1),
+        summary: "(@concat a b): two vectors one after the other",
+    },
     Function {
         name: "bn-scale",
         arity: 5,
@@ -356,6 +381,12 @@ pub fn function(name: &str) -> Option<&'static Function> {
 
 /// Every attribute function, by name.
 pub static ATTR_FUNCTIONS: &[AttrFunction] = &[
+    AttrFunction {
+        name: "cols",
+        arity: 1,
+        eval: |a| Some(Attribute::i64(*a[0].ty.as_ref()?.shape()?.last()?)),
+        summary: "(@cols ?w): the size of the last axis of w (the columns of a [K, N] weight)",
+    },
     AttrFunction {
         name: "compose-perms",
         arity: 2,

@@ -535,6 +535,21 @@ impl Converter<'_> {
                 let t = tensor_of(&res_ty, &self.fixed(x));
                 qdf::Reshape::build(self.m, at, loc.clone(), x, t).output(self.m)
             }
+            // Wiring: the input's element type, a part of its elements.
+            "nn.slice" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                let t = tensor_of(&res_ty, &self.fixed(x));
+                let s = nn::Slice(op);
+                let (axis, start, size) = (s.axis(self.m), s.start(self.m), s.size(self.m));
+                let spec = qdf::Slice::spec(loc.clone())
+                    .operands([x])
+                    .results([t])
+                    .attr("axis", Attribute::i64(axis))
+                    .attr("start", Attribute::i64(start))
+                    .attr("size", Attribute::i64(size));
+                let o = self.m.build(at, spec);
+                self.m.result(o, 0)
+            }
             "nn.batch_norm" => self.batch_norm(op, out_f, weight_f, bias_f)?,
             // Computes nothing (nn-canonicalize removes it first in the default pipeline).
             "nn.identity" | "nn.dropout" | "nn.cast" => self.get(m_ops[0], op, &self.s.precision)?,

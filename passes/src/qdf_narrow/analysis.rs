@@ -154,6 +154,7 @@ impl<'m> Analysis<'m> {
                 convert_all(t, &x, tx.frac_bits())
             }
             "qdf.reshape" => Facts::of(unary()?.0, true),
+            "qdf.slice" => Facts::of(vec![hull(&unary()?.0)], true),
             "qdf.relu" => {
                 let (x, tx, _) = unary()?;
                 convert_all(t, &x.iter().map(|iv| iv.relu()).collect::<Vec<_>>(), tx.frac_bits())

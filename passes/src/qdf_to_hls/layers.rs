@@ -304,6 +304,23 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             b.store(v, y, &dst);
             b.at = saved;
         }
+        "qdf.slice" => {
+            // Wiring: the loops run over every axis but the sliced one, whose `size` copies are
+            // unrolled with constant indices (hls has no index arithmetic).
+            let axis = attr("axis").unwrap_or(-1).rem_euclid(sy.len().max(1) as i64) as usize;
+            let start = attr("start").unwrap_or(0);
+            let saved = b.at;
+            let outer: Vec<i64> = sy.iter().enumerate().filter(|&(i, _)| i != axis).map(|(_, &d)| d).collect();
+            let ivs = if outer.is_empty() { vec![] } else { b.loop_nest(&outer, Pipelined, &["i", "j", "k", "l", "n"]) };
+            for j in 0..sy[axis] {
+                let (mut src, mut dst) = (ivs.clone(), ivs.clone());
+                src.insert(axis, b.index(start + j));
+                dst.insert(axis, b.index(j));
+                let v = b.load(x, &src);
+                b.store(v, y, &dst);
+            }
+            b.at = saved;
+        }
         other => {
             let func = b.func;
             b.m.erase(func);

@@ -74,6 +74,23 @@ pub fn reshape(x: &Tensor, shape: &[i64]) -> Tensor {
     Tensor::new(x.ty, shape, x.data.clone())
 }
 
+pub use fpgaopt_ir::shape::slice_shape;
+
+/// `qdf.slice` on row-major data of `shape`: elements `start .. start + size` along axis `axis`
+/// (already in range; the result shape is `out`).
+pub fn slice_data<T: Copy>(data: &[T], shape: &[i64], out: &[i64], start: i64) -> Vec<T> {
+    let a = shape.iter().zip(out).position(|(s, o)| s != o).unwrap_or(0);
+    let inner: i64 = shape[a + 1..].iter().product();
+    let (run, from, len) = ((shape[a] * inner) as usize, (start * inner) as usize, (out[a] * inner) as usize);
+    let outer = data.len().checked_div(run).unwrap_or(0);
+    (0..outer).flat_map(|o| data[o * run + from..o * run + from + len].iter().copied()).collect()
+}
+
+/// `qdf.slice` of a fixed-point tensor to shape `out`.
+pub fn slice(x: &Tensor, out: &[i64], start: i64) -> Tensor {
+    Tensor::new(x.ty, out, slice_data(&x.data, &x.shape, out, start))
+}
+
 /// `qdf.dense`: per output, `acc = convert<acc>(b[j])`, then for k ascending
 /// `acc = convert<acc>(acc + x[k] * w[k][j])` (exact product and sum), then `convert<out>(acc)`.
 pub fn dense(x: &Tensor, w: &Tensor, b: &Tensor, acc: FixedType, out: FixedType) -> Tensor {
