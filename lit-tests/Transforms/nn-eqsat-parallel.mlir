@@ -65,3 +65,23 @@ func.func @different_activations(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tenso
   %d2 = "nn.dense"(%x, %w2, %b2) : (tensor<1x2xf32>, tensor<2x1xf32>, tensor<1xf32>) -> tensor<1x1xf32>
   func.return %d1, %d2 : tensor<1x2xf32>, tensor<1x1xf32>
 }
+
+// -----
+
+// The merged layer's slices concatenated back are the merged layer (concat-slices).
+// REMARK: remark: nn-eqsat: @parallel_dense_concat saturated
+// REMARK-SAME: merge-parallel-dense2 x1, concat-slices x1
+// CHECK-LABEL: func.func @parallel_dense_concat
+// CHECK: %[[D:.+]] = "nn.dense"
+// CHECK-SAME: -> tensor<1x3xf32>
+// CHECK-NEXT: func.return %[[D]]
+func.func @parallel_dense_concat(%x: tensor<1x2xf32>) -> tensor<1x3xf32> {
+  %w1 = "nn.constant"() {value = dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
+  %b1 = "nn.constant"() {value = dense<[1.0, 2.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %w2 = "nn.constant"() {value = dense<[[5.0], [6.0]]> : tensor<2x1xf32>} : () -> tensor<2x1xf32>
+  %b2 = "nn.constant"() {value = dense<[3.0]> : tensor<1xf32>} : () -> tensor<1xf32>
+  %d1 = "nn.dense"(%x, %w1, %b1) : (tensor<1x2xf32>, tensor<2x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
+  %d2 = "nn.dense"(%x, %w2, %b2) : (tensor<1x2xf32>, tensor<2x1xf32>, tensor<1xf32>) -> tensor<1x1xf32>
+  %c = "nn.concat"(%d1, %d2) {axis = 1} : (tensor<1x2xf32>, tensor<1x1xf32>) -> tensor<1x3xf32>
+  func.return %c : tensor<1x3xf32>
+}

@@ -127,7 +127,7 @@ def _acceptance_models():
         y2 = b.node("Relu", [b.gemm("input", "gemm1", 8, 4 if concat else 6)], "relu1")
         if concat:
             b.node("Concat", [y1, y2], "cat0", out="output", axis=1)
-            return b.model([1, 8], [1, 10]), ["merge-parallel-dense2"]
+            return b.model([1, 8], [1, 10]), ["merge-parallel-dense2", "concat-slices"]
         b.node("Add", [y1, y2], "add0", out="output")
         return b.model([1, 8], [1, 6]), ["merge-parallel-dense2", "fuse-relu-into-dense"]
 
@@ -161,16 +161,18 @@ def test_rules_fire_on_models_that_need_them(name, fpgaopt, tmp_path):
     assert err <= 1e-4, f"{name}: relative error {err:.3g}"
 
 
-def test_parallel_gemms_merge_and_compile(fpgaopt, tmp_path):
+@pytest.mark.parametrize("name, slices", [("parallel_gemm", 2), ("parallel_gemm_concat", 0)])
+def test_parallel_gemms_merge_and_compile(name, slices, fpgaopt, tmp_path):
     """Two Gemms reading one input become one wider dense and two slices (cheaper by one stage and
-    one input buffer); the default pipeline compiles it and C simulation matches the qdf
-    interpreter bit for bit."""
-    model, _ = ACCEPTANCE["parallel_gemm"]()
+    one input buffer; slices of the merged layer concatenated back are the layer itself); the
+    default pipeline compiles it and C simulation matches the qdf interpreter bit for bit."""
+    model, _ = ACCEPTANCE[name]()
     onnx.save(model, tmp_path / "model.onnx")
     x = np.random.default_rng(3).uniform(-1, 1, size=(8, 8)).astype(np.float32)
     np.save(tmp_path / "input.npy", x)
     opt = fpgaopt.check(tmp_path / "model.onnx", "--pass-pipeline", "builtin.module(import-onnx,nn-canonicalize,nn-eqsat)")
-    assert opt.stdout.count('"nn.dense"') == 1 and opt.stdout.count('"nn.slice"') == 2, opt.stdout
+    assert opt.stdout.count('"nn.dense"') == 1 and opt.stdout.count('"nn.slice"') == slices, opt.stdout
+    assert '"nn.concat"' not in opt.stdout, opt.stdout
     fpgaopt.compile(tmp_path / "model.onnx", tmp_path / "prj")
     sim = fpgaopt.csim(tmp_path / "prj", tmp_path / "input.npy", tmp_path / "csim.npy")
     ref, _ = _run(fpgaopt, tmp_path, QDF, True, "qdf")

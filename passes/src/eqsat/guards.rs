@@ -88,6 +88,17 @@ fn pow2(v: f32) -> bool {
     v != 0.0 && v.is_finite() && v.abs().to_bits() & 0x007f_ffff == 0 && v.abs() >= f32::MIN_POSITIVE
 }
 
+/// True when slices `[s1, s1 + n1)` and `[s2, s2 + n2)` of `m` along one axis (the concat's and
+/// the slices' axis attributes name the same axis of m) are its first and second part, together all of it.
+fn halves(g: &NnGraph, a: &[GuardArg]) -> Option<bool> {
+    let shape = data(g, &a[0])?.shape();
+    let int = |i: usize| a[i].attr().and_then(Attribute::as_int);
+    let axis = |i: usize| fpgaopt_nn::layout::norm_axis(int(i)?, shape.len()).ok();
+    let (ca, sa) = (axis(1)?, axis(2)?);
+    let (s1, n1, s2, n2) = (int(3)?, int(4)?, int(5)?, int(6)?);
+    Some(ca == sa && s1 == 0 && s2 == n1 && n1 + n2 == shape[sa])
+}
+
 /// Every guard, by name.
 pub static GUARDS: &[Guard] = &[
     Guard { name: "const", arity: 1..=8, check: |g, a| all_const(g, a, |_| true), summary: "every argument is a constant" },
@@ -153,6 +164,12 @@ pub static GUARDS: &[Guard] = &[
         arity: 1..=8,
         check: |g, a| a.iter().all(|i| data(g, i).is_some_and(|d| !d.origins.0.is_empty())),
         summary: "every argument's e-class holds an op of the input function (not only values the rules made)",
+    },
+    Guard {
+        name: "halves",
+        arity: 7..=7,
+        check: |g, a| halves(g, a).unwrap_or(false),
+        summary: "(halves ?m ?concat-axis ?slice-axis ?start1 ?size1 ?start2 ?size2): the two slices of m, concatenated, are m",
     },
     Guard {
         name: "real",

@@ -5,7 +5,8 @@
 //! fold-bn-into-dense: (nn.batch_norm {epsilon=?e} (nn.dense {..?d, !activation} ?x ?w ?b) ?g ?t ?m ?v)
 //!     => (nn.dense {..?d} ?x (nn.mul ?w (@bn-scale ?g ?v ?e)) ...) if real, rank2(?x)
 //! ```
-//! (one line in the file). Terms: `?var`, `(op {attrs} children...)`, `(@function args...)`.
+//! (one line in the file). Terms: `?var`, `(op {attrs} children...)`, `(@function args...)`; an op
+//! with variadic operands (`nn.concat`) matches and builds exactly the children written.
 //! Attributes on the left: `name=literal` (MLIR syntax), `name=?a` (binds the value or its
 //! absence), `!name` (must be absent), `..?r` (binds every attribute not named). On the right an
 //! op gets exactly the attributes written; `..?r` splices a bound set. Guards follow `if`, comma
@@ -233,8 +234,11 @@ impl<'a> Cursor<'a> {
         while !self.eat(")") {
             children.push(self.term()?);
         }
-        if children.len() != def.operands.len() {
-            return Err(self.err(format!("'{name}' takes {} operands, got {}", def.operands.len(), children.len())));
+        let fixed = def.operands.iter().filter(|a| !a.variadic).count();
+        let variadic = fixed != def.operands.len();
+        if children.len() != def.operands.len() && !(variadic && children.len() >= fixed) {
+            let n = if variadic { format!("at least {fixed}") } else { fixed.to_string() };
+            return Err(self.err(format!("'{name}' takes {n} operands, got {}", children.len())));
         }
         Ok(Term::Op { op: def.name, attrs, children })
     }

@@ -144,6 +144,8 @@ fn rules_rewrite_as_stated() {
         assert!(equivalent(&[x4], case, false), "{name} (float): {case}");
         assert_eq!(equivalent(&[x4], case, true), *exact, "{name} (quantized): {case}");
     }
+    let halves = "(nn.concat {axis=1} (nn.slice {axis=-1, start=0, size=1} ?x) (nn.slice {axis=-1, start=1, size=3} ?x)) => ?x";
+    let cases = cases.into_iter().chain([("concat-slices", halves.to_string(), true)]).collect::<Vec<_>>();
     for (name, case, exact) in &cases {
         assert!(equivalent(&[X14], case, false), "{name} (float): {case}");
         assert_eq!(equivalent(&[X14], case, true), *exact, "{name} (quantized) should fire: {exact}: {case}");
@@ -157,6 +159,9 @@ fn guards_block_what_is_not_exact() {
     assert!(!equivalent(&[X14], "(nn.relu ?x) => ?x", false));
     let act = format!("(nn.relu (nn.dense {{activation=\"relu\"}} ?x {W43} {B3})) => (nn.dense ?x {W43} {B3})");
     assert!(!equivalent(&[X14], &act, false));
+    // overlapping slices of the right total size are not the whole tensor
+    let overlap = "(nn.concat {axis=1} (nn.slice {axis=-1, start=0, size=2} ?x) (nn.slice {axis=-1, start=1, size=2} ?x)) => ?x";
+    assert!(!equivalent(&[X14], overlap, false));
 }
 
 /// Multi-pattern rules: both roots end up with their slices of the merged layer; layers whose
