@@ -134,6 +134,14 @@ irdl.dialect @qdf {
       %c4 = irdl.base "#builtin.integer"
       irdl.attributes {"axis" = %c2, "start" = %c3, "size" = %c4}
   }
+  irdl.operation @concat {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(inputs: variadic %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.integer"
+      irdl.attributes {"axis" = %c2}
+  }
   irdl.operation @fconstant {
       %c0 = irdl.base "!builtin.tensor"
       irdl.results(output: %c0)

@@ -71,3 +71,17 @@ pub fn slice_shape(input: &[i64], axis: i64, start: i64, size: i64) -> Result<Ve
     out[a] = size;
     Ok(out)
 }
+
+/// The shape of the inputs concatenated along `axis`: they must agree on every other axis.
+pub fn concat_shape(inputs: &[&[i64]], axis: i64) -> Result<Vec<i64>, String> {
+    let first = inputs.first().ok_or("concat needs at least one input")?;
+    let a = norm_axis(axis, first.len())?;
+    let mut out = first.to_vec();
+    for s in &inputs[1..] {
+        if s.len() != first.len() || (0..s.len()).any(|i| i != a && s[i] != first[i]) {
+            return Err(format!("input shapes {} and {} differ off axis {axis}", fmt_shape(first), fmt_shape(s)));
+        }
+        out[a] += s[a];
+    }
+    Ok(out)
+}

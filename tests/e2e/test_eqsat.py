@@ -179,6 +179,24 @@ def test_parallel_gemms_merge_and_compile(name, slices, fpgaopt, tmp_path):
     assert np.array_equal(sim.reshape(ref.shape).view(np.uint32), ref.view(np.uint32))
 
 
+def test_concat_of_branches_compiles(fpgaopt, tmp_path):
+    """A Concat nothing folds away (a layer's input and output side by side) imports as nn.concat,
+    lowers to qdf.concat, and C simulation matches the qdf interpreter bit for bit."""
+    from fpgaopt_models import _Builder
+
+    b = _Builder("concat_branches")
+    y1 = b.node("Relu", [b.gemm("input", "gemm0", 8, 6)], "relu0")
+    b.node("Concat", [y1, b.gemm(y1, "gemm1", 6, 3)], "cat0", out="output", axis=1)
+    onnx.save(b.model([1, 8], [1, 9]), tmp_path / "model.onnx")
+    np.save(tmp_path / "input.npy", np.random.default_rng(4).uniform(-1, 1, size=(8, 8)).astype(np.float32))
+    fpgaopt.compile(tmp_path / "model.onnx", tmp_path / "prj")
+    sim = fpgaopt.csim(tmp_path / "prj", tmp_path / "input.npy", tmp_path / "csim.npy")
+    ref, _ = _run(fpgaopt, tmp_path, QDF, True, "qdf")
+    assert np.array_equal(sim.reshape(ref.shape).view(np.uint32), ref.view(np.uint32))
+    flt, _ = _run(fpgaopt, tmp_path, NN, True, "nn")
+    assert np.max(np.abs(flt - ref)) < 0.01
+
+
 ZOO = Path(__file__).resolve().parents[3] / "shared" / "models" / "zoo"
 
 

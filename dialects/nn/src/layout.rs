@@ -6,7 +6,7 @@
 use fpgaopt_ir::builtin::{FLOAT_TENSOR, I64_ARRAY_ATTR, I64_ATTR, TYPE_ATTR};
 use fpgaopt_ir::shape::fmt_shape as fmt;
 use fpgaopt_ir::{op, Module, OpId, Type};
-pub use fpgaopt_ir::shape::{norm_axis, slice_shape};
+pub use fpgaopt_ir::shape::{concat_shape, norm_axis, slice_shape};
 
 /// The shape of `input` transposed by `perm` (`out[i] = input[perm[i]]`), if `perm` is a
 /// permutation of its axes.
@@ -108,20 +108,6 @@ op! {
         traits: [Pure],
         verify: Some(verify_cast),
     }
-}
-
-/// The shape of the inputs concatenated along `axis`: they must agree on every other axis.
-pub fn concat_shape(inputs: &[&[i64]], axis: i64) -> Result<Vec<i64>, String> {
-    let first = inputs.first().ok_or("concat needs at least one input")?;
-    let a = norm_axis(axis, first.len())?;
-    let mut out = first.to_vec();
-    for s in &inputs[1..] {
-        if s.len() != first.len() || (0..s.len()).any(|i| i != a && s[i] != first[i]) {
-            return Err(format!("input shapes {} and {} differ off axis {axis}", fmt(first), fmt(s)));
-        }
-        out[a] += s[a];
-    }
-    Ok(out)
 }
 
 pub(crate) fn verify_concat(m: &Module, op: OpId) -> Result<(), String> {

@@ -55,6 +55,7 @@ pub fn all() -> Vec<&'static OpDef> {
         Softmax::def(),
         Reshape::def(),
         Slice::def(),
+        Concat::def(),
         crate::FConstant::def(),
         crate::FAdd::def(),
         crate::FSub::def(),
@@ -411,5 +412,27 @@ wiring (the lowering copies the elements). `nn.slice` lowers to it.
         regions: [],
         traits: [Pure],
         verify: Some(verify_slice),
+    }
+}
+
+op! {
+    /// Concatenation along one axis.
+    pub struct Concat = "qdf.concat" {
+        summary: "tensors of one element type one after the other along one axis",
+        description: r#"The inputs agree on every axis but `axis` (negative counts from the end) and on the element type,
+which the result keeps. No value changes: it is wiring (the lowering copies the elements).
+`nn.concat` lowers to it, casting inputs of other types to the layer's output type first.
+
+```mlir
+%y = "qdf.concat"(%a, %b) {axis = 1} : (tensor<1x4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x6x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+```"#,
+        operands: [],
+        variadic_operands: inputs: VALUE_TENSOR,
+        results: [output: VALUE_TENSOR],
+        attributes: [axis: I64_ATTR => i64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_concat),
     }
 }

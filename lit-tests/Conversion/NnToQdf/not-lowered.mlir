@@ -42,11 +42,3 @@ func.func @cast_to_f64(%x: tensor<1x2xf32>) -> tensor<1x2xf64> {
   %y = "nn.cast"(%x) {to = f64} : (tensor<1x2xf32>) -> tensor<1x2xf64> loc("cast1")
   func.return %y : tensor<1x2xf64>
 }
-
-// -----
-
-func.func @concat(%a: tensor<1x2xf32>, %b: tensor<1x3xf32>) -> tensor<1x5xf32> {
-// ERR: error: node 'cat1' (nn.concat): nn-to-qdf has no conversion for this op
-  %y = "nn.concat"(%a, %b) {axis = 1} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32> loc("cat1")
-  func.return %y : tensor<1x5xf32>
-}

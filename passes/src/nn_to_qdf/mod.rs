@@ -550,6 +550,24 @@ impl Converter<'_> {
                 let o = self.m.build(at, spec);
                 self.m.result(o, 0)
             }
+            // Wiring, after casting each input of another type to the layer's output type.
+            "nn.concat" => {
+                let mut ins = vec![];
+                for &v in &m_ops {
+                    let x = self.get(v, op, &out_f)?;
+                    let x = if self.fixed(x) == out_f {
+                        x
+                    } else {
+                        let t = tensor_of(self.m.ty(x), &out_f);
+                        qdf::Cast::build(self.m, at, loc.clone(), x, t).output(self.m)
+                    };
+                    ins.push(x);
+                }
+                let axis = nn::Concat(op).axis(self.m);
+                let spec = qdf::Concat::spec(loc.clone()).operands(ins).results([out]).attr("axis", Attribute::i64(axis));
+                let o = self.m.build(at, spec);
+                self.m.result(o, 0)
+            }
             "nn.batch_norm" => self.batch_norm(op, out_f, weight_f, bias_f)?,
             // Computes nothing (nn-canonicalize removes it first in the default pipeline).
             "nn.identity" | "nn.dropout" | "nn.cast" => self.get(m_ops[0], op, &self.s.precision)?,

@@ -107,7 +107,8 @@ fn pinned(m: &Module, ops: &[OpId]) -> (HashSet<ValueId>, HashSet<ValueId>) {
     let (mut keep, mut sign) = (HashSet::new(), HashSet::new());
     for &op in ops.iter().rev() {
         let d = m.op(op);
-        if ReturnOp::of(m, op).is_some() {
+        // A concat's inputs share its element type.
+        if ReturnOp::of(m, op).is_some() || d.name() == "qdf.concat" {
             keep.extend(d.operands.iter().copied());
         }
         if matches!(d.name(), "qdf.table" | "qdf.softmax" | "qdf.leaky_relu") {
