@@ -203,13 +203,15 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
         split_fused_activations(m, f);
     }
     // Config keys must name layers of the converted functions: a layer of its own, or one folded
-    // into another (a part of a fused location), which the config can no longer set apart.
-    let locs: Vec<Location> = funcs
+    // into another (a part of a fused location, or a layer nn-eqsat merged with a parallel one,
+    // whose result is now an nn.slice of the merged layer), which the config can no longer set apart.
+    let ops: Vec<(&str, Location)> = funcs
         .iter()
         .filter_map(|&f| m.entry_block(f, 0))
-        .flat_map(|b| m.block_ops(b).iter().map(|&o| m.op(o).loc.clone()).collect::<Vec<_>>())
+        .flat_map(|b| m.block_ops(b).iter().map(|&o| (m.op(o).name(), m.op(o).loc.clone())).collect::<Vec<_>>())
         .collect();
-    let leading: BTreeSet<&str> = locs.iter().filter_map(Location::name).collect();
+    let locs: Vec<Location> = ops.iter().map(|(_, l)| l.clone()).collect();
+    let leading: BTreeSet<&str> = ops.iter().filter(|(n, _)| *n != "nn.slice").filter_map(|(_, l)| l.name()).collect();
     let folded: BTreeSet<&str> = locs.iter().flat_map(Location::names).filter(|n| !leading.contains(n)).collect();
     let config_loc = Location::file(opts.get(&CONFIG), 0, 0);
     for key in s.config.layers.keys() {
