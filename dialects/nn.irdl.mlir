@@ -252,4 +252,22 @@ irdl.dialect @nn {
       %c2 = irdl.base "#builtin.type"
       irdl.attributes {"to" = %c2}
   }
+  irdl.operation @concat {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(inputs: variadic %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.integer"
+      irdl.attributes {"axis" = %c2}
+  }
+  irdl.operation @slice {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.integer"
+      %c3 = irdl.base "#builtin.integer"
+      %c4 = irdl.base "#builtin.integer"
+      irdl.attributes {"axis" = %c2, "start" = %c3, "size" = %c4}
+  }
 }

@@ -54,3 +54,34 @@ mod tests {
         assert_eq!(matmul_shape(&[3], &[4]), None);
     }
 }
+
+/// `axis` (negative counts from the end, as in ONNX) as an index into a rank-`rank` shape.
+pub fn norm_axis(axis: i64, rank: usize) -> Result<usize, String> {
+    let a = if axis < 0 { axis + rank as i64 } else { axis };
+    usize::try_from(a).ok().filter(|&a| a < rank).ok_or_else(|| format!("axis {axis} is out of range for rank {rank}"))
+}
+
+/// The shape of `size` elements from `start` along `axis` of `input` (every other axis whole).
+pub fn slice_shape(input: &[i64], axis: i64, start: i64, size: i64) -> Result<Vec<i64>, String> {
+    let a = norm_axis(axis, input.len())?;
+    if start < 0 || size < 1 || start + size > input[a] {
+        return Err(format!("slice [{start}, {}) does not fit axis {axis} of size {}", start + size, input[a]));
+    }
+    let mut out = input.to_vec();
+    out[a] = size;
+    Ok(out)
+}
+
+/// The shape of the inputs concatenated along `axis`: they must agree on every other axis.
+pub fn concat_shape(inputs: &[&[i64]], axis: i64) -> Result<Vec<i64>, String> {
+    let first = inputs.first().ok_or("concat needs at least one input")?;
+    let a = norm_axis(axis, first.len())?;
+    let mut out = first.to_vec();
+    for s in &inputs[1..] {
+        if s.len() != first.len() || (0..s.len()).any(|i| i != a && s[i] != first[i]) {
+            return Err(format!("input shapes {} and {} differ off axis {axis}", fmt_shape(first), fmt_shape(s)));
+        }
+        out[a] += s[a];
+    }
+    Ok(out)
+}

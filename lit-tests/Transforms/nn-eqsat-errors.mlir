@@ -8,7 +8,7 @@
 // GROUP: error: unknown rule group 'nope' (groups: activation, cleanup, fold, layout, scale, spatial, or a path ending in .rules)
 
 // The remark names the stop reason, the e-graph's size, the cost and the rules that fired.
-// REMARK: remark: nn-eqsat: @main saturated after {{[0-9]+}} iterations, {{[0-9]+}} e-classes, {{[0-9]+}} e-nodes; cost 1853 -> 1238; rules: fuse-relu-into-dense x{{[0-9]+}}, {{.*}}mul-into-dense x1, mul-past-relu x1
+// REMARK: remark: nn-eqsat: @main saturated after {{[0-9]+}} iterations, {{[0-9]+}} e-classes, {{[0-9]+}} e-nodes; cost 1854 -> 1239; rules: fuse-relu-into-dense x{{[0-9]+}}, {{.*}}mul-into-dense x1, mul-past-relu x1
 // LIMIT: remark: nn-eqsat: @main iteration limit after 1 iterations
 func.func @main(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %w = "nn.constant"() {value = dense<[[1.0, 1.0], [3.0, 2.0]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>

@@ -6,6 +6,12 @@
 //! multiplier per product); later work can refine this with reuse factors and real precisions, but
 //! the order it gives the forms `nn-eqsat` compares is what matters: folding a scale saves
 //! multipliers, fusing an activation saves a stage, a folded constant costs only its memory.
+//!
+//! A dense layer also buffers its input row (input bits x [`MEM_BIT`]: the stream is read `N`
+//! times), so two layers reading one input pay the stage and the buffer twice; `nn.slice` and
+//! `nn.concat` cost nothing (wiring of a fully parallel array). One dense with the two weight
+//! matrices side by side, sliced back (`merge-parallel-dense2`), has the same multipliers and
+//! weight memory as the two layers and one stage and one input buffer fewer, so it is cheaper.
 
 use fpgaopt_ir::{Attribute, Type};
 
@@ -45,9 +51,11 @@ impl CostModel {
             "arg" => 0.0,
             "nn.constant" => out * w * MEM_BIT,
             "nn.reshape" | "nn.flatten" => 1.0,
+            "nn.slice" | "nn.concat" => 0.0,
             "nn.dense" | "nn.matmul" => {
                 let act = if has("activation") { out * cmp } else { 0.0 };
-                out * k * (mul + add) + act + stage
+                let input = operands.first().map_or(0.0, |t| elems(t)) * w * MEM_BIT;
+                out * k * (mul + add) + act + stage + input
             }
             "nn.add" | "nn.sub" => out * add + stage,
             "nn.mul" => out * mul + stage,

@@ -8,7 +8,9 @@
   every C simulation matches bit for bit; test_quantized_models.py checks that spec against the
   references).
 - ONNX models built to need the rules (Gemm + BatchNorm, Mul chains, Transpose pairs, Pad before
-  Conv, a scale next to a MaxPool): the rules fire, and the outputs agree within 1e-4.
+  Conv, a scale next to a MaxPool, two Gemms reading one input): the rules fire, and the outputs
+  agree within 1e-4. The parallel Gemms are merged into one layer read back with nn.slice, and the
+  merged form compiles and C-simulates bit for bit like the qdf interpreter.
 """
 
 import shutil
@@ -119,7 +121,21 @@ def _acceptance_models():
         b.node("Mul", [x, b.const("s", b.rng.uniform(0.5, 2, (3, 1, 1)).astype(np.float32))], "mul0", out="output")
         return b.model([1, 2, 6, 6], [1, 3, 2, 2]), ["mul-before-max-pool", "mul-into-conv"]
 
-    return {f.__name__: f for f in (gemm_bn, mul_chain, transpose_pair, pad_conv, scale_max_pool)}
+    def parallel_gemm(concat=False):
+        b = _Builder("eqsat_parallel_gemm" + ("_concat" if concat else ""))
+        y1 = b.node("Relu", [b.gemm("input", "gemm0", 8, 6)], "relu0")
+        y2 = b.node("Relu", [b.gemm("input", "gemm1", 8, 4 if concat else 6)], "relu1")
+        if concat:
+            b.node("Concat", [y1, y2], "cat0", out="output", axis=1)
+            return b.model([1, 8], [1, 10]), ["merge-parallel-dense2", "concat-slices"]
+        b.node("Add", [y1, y2], "add0", out="output")
+        return b.model([1, 8], [1, 6]), ["merge-parallel-dense2", "fuse-relu-into-dense"]
+
+    def parallel_gemm_concat():
+        return parallel_gemm(concat=True)
+
+    return {f.__name__: f for f in (gemm_bn, mul_chain, transpose_pair, pad_conv, scale_max_pool, parallel_gemm,
+                                    parallel_gemm_concat)}
 
 
 ACCEPTANCE = _acceptance_models()
@@ -143,6 +159,42 @@ def test_rules_fire_on_models_that_need_them(name, fpgaopt, tmp_path):
         outs.append(np.load(tmp_path / f"{tag}.npy"))
     err = np.max(np.abs(outs[0].astype(np.float64) - outs[1]) / np.maximum(1.0, np.abs(outs[0])))
     assert err <= 1e-4, f"{name}: relative error {err:.3g}"
+
+
+@pytest.mark.parametrize("name, slices", [("parallel_gemm", 2), ("parallel_gemm_concat", 0)])
+def test_parallel_gemms_merge_and_compile(name, slices, fpgaopt, tmp_path):
+    """Two Gemms reading one input become one wider dense and two slices (cheaper by one stage and
+    one input buffer; slices of the merged layer concatenated back are the layer itself); the
+    default pipeline compiles it and C simulation matches the qdf interpreter bit for bit."""
+    model, _ = ACCEPTANCE[name]()
+    onnx.save(model, tmp_path / "model.onnx")
+    x = np.random.default_rng(3).uniform(-1, 1, size=(8, 8)).astype(np.float32)
+    np.save(tmp_path / "input.npy", x)
+    opt = fpgaopt.check(tmp_path / "model.onnx", "--pass-pipeline", "builtin.module(import-onnx,nn-canonicalize,nn-eqsat)")
+    assert opt.stdout.count('"nn.dense"') == 1 and opt.stdout.count('"nn.slice"') == slices, opt.stdout
+    assert '"nn.concat"' not in opt.stdout, opt.stdout
+    fpgaopt.compile(tmp_path / "model.onnx", tmp_path / "prj")
+    sim = fpgaopt.csim(tmp_path / "prj", tmp_path / "input.npy", tmp_path / "csim.npy")
+    ref, _ = _run(fpgaopt, tmp_path, QDF, True, "qdf")
+    assert np.array_equal(sim.reshape(ref.shape).view(np.uint32), ref.view(np.uint32))
+
+
+def test_concat_of_branches_compiles(fpgaopt, tmp_path):
+    """A Concat nothing folds away (a layer's input and output side by side) imports as nn.concat,
+    lowers to qdf.concat, and C simulation matches the qdf interpreter bit for bit."""
+    from fpgaopt_models import _Builder
+
+    b = _Builder("concat_branches")
+    y1 = b.node("Relu", [b.gemm("input", "gemm0", 8, 6)], "relu0")
+    b.node("Concat", [y1, b.gemm(y1, "gemm1", 6, 3)], "cat0", out="output", axis=1)
+    onnx.save(b.model([1, 8], [1, 9]), tmp_path / "model.onnx")
+    np.save(tmp_path / "input.npy", np.random.default_rng(4).uniform(-1, 1, size=(8, 8)).astype(np.float32))
+    fpgaopt.compile(tmp_path / "model.onnx", tmp_path / "prj")
+    sim = fpgaopt.csim(tmp_path / "prj", tmp_path / "input.npy", tmp_path / "csim.npy")
+    ref, _ = _run(fpgaopt, tmp_path, QDF, True, "qdf")
+    assert np.array_equal(sim.reshape(ref.shape).view(np.uint32), ref.view(np.uint32))
+    flt, _ = _run(fpgaopt, tmp_path, NN, True, "nn")
+    assert np.max(np.abs(flt - ref)) < 0.01
 
 
 ZOO = Path(__file__).resolve().parents[3] / "shared" / "models" / "zoo"

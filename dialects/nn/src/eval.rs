@@ -402,8 +402,41 @@ pub fn eval_parts(data: OpView<'_>, result_shape: Option<&[i64]>, inputs: &[Tens
         "nn.transpose" | "nn.pad" | "nn.conv" | "nn.max_pool" | "nn.average_pool" => eval_spatial(data, inputs),
         "nn.global_average_pool" => global_average_pool(arg(0)?),
         "nn.identity" | "nn.dropout" | "nn.cast" => Ok(arg(0)?.clone()),
+        "nn.concat" => concat(inputs, int_attr("axis")?),
+        "nn.slice" => slice(arg(0)?, int_attr("axis")?, int_attr("start")?, int_attr("size")?),
         other => Err(format!("no evaluator for '{other}'")),
     }
+}
+
+/// The product of the axes before `a`, and of those after it.
+fn outer_inner(shape: &[i64], a: usize) -> (usize, usize) {
+    (shape[..a].iter().product::<i64>() as usize, shape[a + 1..].iter().product::<i64>() as usize)
+}
+
+/// ONNX Concat along `axis` (negative counts from the end).
+pub fn concat(inputs: &[Tensor], axis: i64) -> Result<Tensor, String> {
+    let shapes: Vec<&[i64]> = inputs.iter().map(|t| &t.shape[..]).collect();
+    let shape = crate::layout::concat_shape(&shapes, axis)?;
+    let a = crate::layout::norm_axis(axis, shape.len())?;
+    let (outer, inner) = outer_inner(&shape, a);
+    let mut data = Vec::with_capacity(shape.iter().product::<i64>() as usize);
+    for o in 0..outer {
+        for t in inputs {
+            let run = t.shape[a] as usize * inner;
+            data.extend_from_slice(&t.data[o * run..(o + 1) * run]);
+        }
+    }
+    Tensor::new(shape, data)
+}
+
+/// Elements `start .. start + size` along `axis` of `x`.
+pub fn slice(x: &Tensor, axis: i64, start: i64, size: i64) -> Result<Tensor, String> {
+    let shape = crate::layout::slice_shape(&x.shape, axis, start, size)?;
+    let a = crate::layout::norm_axis(axis, shape.len())?;
+    let (outer, inner) = outer_inner(&x.shape, a);
+    let (run, from, len) = (x.shape[a] as usize * inner, start as usize * inner, size as usize * inner);
+    let data = (0..outer).flat_map(|o| x.data[o * run + from..o * run + from + len].iter().copied()).collect();
+    Tensor::new(shape, data)
 }
 
 /// Evaluates the ops with integer-array attributes: transpose, pad, conv and the window pools.

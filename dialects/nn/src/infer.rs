@@ -5,7 +5,7 @@
 use fpgaopt_ir::Type;
 
 use crate::eval::OpView;
-use crate::layout::transpose_shape;
+use crate::layout::{concat_shape, slice_shape, transpose_shape};
 use crate::spatial::{pad_shape, window_of_attrs};
 use crate::verify::{broadcast_shapes, matmul_shape};
 
@@ -57,6 +57,14 @@ pub fn result_type(op: OpView<'_>, operands: &[&Type]) -> Result<Option<Type>, S
             Ok(Some(Type::tensor(shape(0)?.to_vec(), to.clone())))
         }
         "nn.transpose" => tensor(transpose_shape(shape(0)?, &ints("perm")?)?),
+        "nn.concat" => {
+            let shapes = (0..operands.len()).map(shape).collect::<Result<Vec<_>, _>>()?;
+            tensor(concat_shape(&shapes, int_attr("axis").ok_or("concat without axis")?)?)
+        }
+        "nn.slice" => {
+            let get = |n: &str| int_attr(n).ok_or(format!("slice without '{n}'"));
+            tensor(slice_shape(shape(0)?, get("axis")?, get("start")?, get("size")?)?)
+        }
         "nn.pad" => tensor(pad_shape(shape(0)?, &ints("pads")?)?),
         "nn.conv" => {
             let (x, w) = (shape(0)?, shape(1)?);

@@ -1,11 +1,12 @@
-//! The data-movement ops of the `nn` dialect that are not reshapes: transposition, and the ops that
-//! compute nothing in inference (`nn.identity`, `nn.dropout`, and `nn.cast` to the same type). The
+//! The data-movement ops of the `nn` dialect that are not reshapes: transposition, concatenation
+//! and slicing along one axis, and the ops that compute nothing in inference (`nn.identity`, `nn.dropout`, and `nn.cast` to the same type). The
 //! importer keeps the latter as ops so rewrites see the model's structure; `nn-canonicalize`
 //! removes them.
 
-use fpgaopt_ir::builtin::{FLOAT_TENSOR, I64_ARRAY_ATTR, TYPE_ATTR};
+use fpgaopt_ir::builtin::{FLOAT_TENSOR, I64_ARRAY_ATTR, I64_ATTR, TYPE_ATTR};
 use fpgaopt_ir::shape::fmt_shape as fmt;
 use fpgaopt_ir::{op, Module, OpId, Type};
+pub use fpgaopt_ir::shape::{concat_shape, norm_axis, slice_shape};
 
 /// The shape of `input` transposed by `perm` (`out[i] = input[perm[i]]`), if `perm` is a
 /// permutation of its axes.
@@ -106,5 +107,58 @@ op! {
         regions: [],
         traits: [Pure],
         verify: Some(verify_cast),
+    }
+}
+
+pub(crate) fn verify_concat(m: &Module, op: OpId) -> Result<(), String> {
+    let c = Concat(op);
+    let shapes: Vec<&[i64]> = c.inputs(m).iter().map(|&v| m.ty(v).shape().unwrap_or(&[])).collect();
+    let expect = concat_shape(&shapes, c.axis(m))?;
+    let y = m.ty(c.output(m));
+    if y.shape() != Some(&expect[..]) {
+        return Err(format!("result {y} should have shape {}", fmt(&expect)));
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_slice(m: &Module, op: OpId) -> Result<(), String> {
+    let s = Slice(op);
+    let x = m.ty(s.input(m));
+    let expect = slice_shape(x.shape().unwrap_or(&[]), s.axis(m), s.start(m), s.size(m))?;
+    let y = m.ty(s.output(m));
+    if y.shape() != Some(&expect[..]) || x.element() != y.element() {
+        return Err(format!("result {y} should have shape {} and the input's element type", fmt(&expect)));
+    }
+    Ok(())
+}
+
+op! {
+    /// Concatenation along one axis.
+    pub struct Concat = "nn.concat" {
+        summary: "concatenate tensors along one axis (ONNX Concat)",
+        description: "The inputs agree on every axis but `axis` (negative counts from the end); the result holds them one after the other along it. ONNX Concat of computed tensors imports as this op (of constants it folds). `nn-eqsat`'s parallel-layer merge reads the merged layer's results back with `nn.slice`.\n\n```mlir\n%y = \"nn.concat\"(%a, %b) {axis = 1} : (tensor<1x4xf32>, tensor<1x6xf32>) -> tensor<1x10xf32>\n```",
+        operands: [],
+        variadic_operands: inputs: FLOAT_TENSOR,
+        results: [output: FLOAT_TENSOR],
+        attributes: [axis: I64_ATTR => i64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_concat),
+    }
+}
+
+op! {
+    /// A contiguous slice along one axis.
+    pub struct Slice = "nn.slice" {
+        summary: "a contiguous slice along one axis",
+        description: "Elements `start .. start + size` of axis `axis` (negative counts from the end), every other axis whole. `nn-eqsat` makes it to read two layers' results back from one merged layer; ONNX Slice and Split with constant starts are meant to import to it later.\n\n```mlir\n%y = \"nn.slice\"(%x) {axis = -1, start = 4, size = 6} : (tensor<1x10xf32>) -> tensor<1x6xf32>\n```",
+        operands: [input: FLOAT_TENSOR],
+        results: [output: FLOAT_TENSOR],
+        attributes: [axis: I64_ATTR => i64, start: I64_ATTR => i64, size: I64_ATTR => i64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_slice),
     }
 }

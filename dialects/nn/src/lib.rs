@@ -16,7 +16,7 @@ pub use spatial::{AveragePool, Conv, GlobalAveragePool, MaxPool, Pad, Window};
 pub use verify::{broadcast_shapes, broadcast_type, matmul_shape};
 
 pub use ops::*;
-pub use layout::{Cast, Dropout, Identity, Transpose};
+pub use layout::{Cast, Concat, Dropout, Identity, Slice, Transpose};
 pub use quant::{BipolarQuant, Qdq, Quant, QuantizeLinear, RoundingMode, Trunc};
 
 use fpgaopt_ir::Dialect;

@@ -38,6 +38,8 @@ pub fn all() -> Vec<&'static OpDef> {
         crate::Identity::def(),
         crate::Dropout::def(),
         crate::Cast::def(),
+        crate::Concat::def(),
+        crate::Slice::def(),
     ]
 }
 

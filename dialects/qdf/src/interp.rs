@@ -113,6 +113,23 @@ fn eval_quant_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value,
             Some(Value::Float { data, .. }) => Ok(Value::Float { shape: shape.clone(), data: data.clone() }),
             _ => return None,
         },
+        "qdf.concat" => (|| {
+            let axis = fpgaopt_ir::shape::norm_axis(int_attr(m, op, "axis")?, shape.len())?;
+            if inputs.iter().all(|v| matches!(v, Value::Float { .. })) {
+                let parts: Vec<(&[f32], &[i64])> = inputs.iter().map(|v| v.float()).collect::<Result<Vec<_>, _>>()?.into_iter().map(|(s, d)| (&d[..], &s[..])).collect();
+                return Ok(Value::Float { shape: shape.clone(), data: sem::concat_data(&parts, &shape, axis) });
+            }
+            let ts = inputs.iter().map(|v| v.fixed()).collect::<Result<Vec<_>, _>>()?;
+            let parts: Vec<(&[i128], &[i64])> = ts.iter().map(|t| (&t.data[..], &t.shape[..])).collect();
+            Ok(Value::Fixed(sem::Tensor::new(ts[0].ty, &shape, sem::concat_data(&parts, &shape, axis))))
+        })(),
+        "qdf.slice" => match inputs.first() {
+            Some(Value::Float { data, shape: xs }) => {
+                let start = m.attr(op, "start").and_then(|a| a.as_int()).unwrap_or(0);
+                Ok(Value::Float { shape: shape.clone(), data: sem::slice_data(data, xs, &shape, start) })
+            }
+            _ => return None,
+        },
         _ => return None,
     };
     Some(r)
@@ -180,6 +197,7 @@ pub fn eval_op(m: &Module, op: OpId, inputs: &[Value]) -> Result<Value, String> 
             sem::softmax(arg(0)?, axis, &table(m, op, "exp_table", "exp_type")?, type_attr(m, op, "sum_type")?, out()?)
         }
         "qdf.reshape" => sem::reshape(arg(0)?, &shape),
+        "qdf.slice" => sem::slice(arg(0)?, &shape, int_attr(m, op, "start")?),
         other => return Err(format!("no reference semantics for '{other}'")),
     };
     Ok(Value::Fixed(t))

@@ -54,6 +54,8 @@ pub fn all() -> Vec<&'static OpDef> {
         Table::def(),
         Softmax::def(),
         Reshape::def(),
+        Slice::def(),
+        Concat::def(),
         crate::FConstant::def(),
         crate::FAdd::def(),
         crate::FSub::def(),
@@ -390,5 +392,47 @@ op! {
         regions: [],
         traits: [Pure],
         verify: Some(verify_reshape),
+    }
+}
+
+op! {
+    /// A contiguous slice along one axis.
+    pub struct Slice = "qdf.slice" {
+        summary: "elements start .. start + size along one axis, the element type unchanged",
+        description: r#"Every other axis whole; `axis` may be negative (counted from the end). No value changes: it is
+wiring (the lowering copies the elements). `nn.slice` lowers to it.
+
+```mlir
+%y = "qdf.slice"(%x) {axis = -1, start = 4, size = 6} : (tensor<1x10x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x6x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+```"#,
+        operands: [input: VALUE_TENSOR],
+        results: [output: VALUE_TENSOR],
+        attributes: [axis: I64_ATTR => i64, start: I64_ATTR => i64, size: I64_ATTR => i64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_slice),
+    }
+}
+
+op! {
+    /// Concatenation along one axis.
+    pub struct Concat = "qdf.concat" {
+        summary: "tensors of one element type one after the other along one axis",
+        description: r#"The inputs agree on every axis but `axis` (negative counts from the end) and on the element type,
+which the result keeps. No value changes: it is wiring (the lowering copies the elements).
+`nn.concat` lowers to it, casting inputs of other types to the layer's output type first.
+
+```mlir
+%y = "qdf.concat"(%a, %b) {axis = 1} : (tensor<1x4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x6x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+```"#,
+        operands: [],
+        variadic_operands: inputs: VALUE_TENSOR,
+        results: [output: VALUE_TENSOR],
+        attributes: [axis: I64_ATTR => i64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_concat),
     }
 }

@@ -233,6 +233,28 @@ pub(crate) fn verify_softmax(m: &Module, op: OpId) -> Result<(), String> {
     Ok(())
 }
 
+pub(crate) fn verify_slice(m: &Module, op: OpId) -> Result<(), String> {
+    let (x, y) = (m.ty(m.operand(op, 0)), m.ty(m.result(op, 0)));
+    let a = |n: &str| m.attr(op, n).and_then(|a| a.as_int()).ok_or(format!("missing attribute '{n}'"));
+    let expect = crate::semantics::slice_shape(x.shape().unwrap_or(&[]), a("axis")?, a("start")?, a("size")?)?;
+    if y.shape() != Some(&expect[..]) || x.element() != y.element() {
+        return Err(format!("result {y} should have shape {expect:?} and the input's element type"));
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_concat(m: &Module, op: OpId) -> Result<(), String> {
+    let y = m.ty(m.result(op, 0));
+    let axis = m.attr(op, "axis").and_then(|a| a.as_int()).ok_or("missing attribute 'axis'")?;
+    let ins: Vec<&Type> = m.op(op).operands.iter().map(|&v| m.ty(v)).collect();
+    let shapes: Vec<&[i64]> = ins.iter().map(|t| t.shape().unwrap_or(&[])).collect();
+    let expect = fpgaopt_ir::shape::concat_shape(&shapes, axis)?;
+    if y.shape() != Some(&expect[..]) || ins.iter().any(|t| t.element() != y.element()) {
+        return Err(format!("result {y} should have shape {expect:?} and the inputs' element type"));
+    }
+    Ok(())
+}
+
 pub(crate) fn verify_reshape(m: &Module, op: OpId) -> Result<(), String> {
     let (x, y) = (m.ty(m.operand(op, 0)), m.ty(m.result(op, 0)));
     if x.num_elements() != y.num_elements() || x.element() != y.element() {

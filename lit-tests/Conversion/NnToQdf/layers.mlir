@@ -122,3 +122,26 @@ func.func @no_ops(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %r = "nn.relu"(%c) : (tensor<1x2xf32>) -> tensor<1x2xf32>
   func.return %r : tensor<1x2xf32>
 }
+
+// -----
+
+// nn.slice is wiring: a qdf.slice keeping its input's element type.
+// CHECK-LABEL: func.func @slice
+// CHECK: %[[Q:.+]] = "qdf.quantize"
+// CHECK: "qdf.slice"(%[[Q]]) {axis = -1, size = 2, start = 1} : (tensor<1x4x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+func.func @slice(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %s = "nn.slice"(%x) {axis = -1, start = 1, size = 2} : (tensor<1x4xf32>) -> tensor<1x2xf32>
+  func.return %s : tensor<1x2xf32>
+}
+
+// -----
+
+// nn.concat is wiring: a qdf.concat of inputs cast to the layer's output type where they differ.
+// CHECK-LABEL: func.func @concat
+// CHECK: %[[A:.+]] = "qdf.quantize"
+// CHECK: %[[B:.+]] = "qdf.quantize"
+// CHECK: "qdf.concat"(%[[A]], %[[B]]) {axis = 1} : (tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<1x3x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x5x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+func.func @concat(%a: tensor<1x2xf32>, %b: tensor<1x3xf32>) -> tensor<1x5xf32> {
+  %y = "nn.concat"(%a, %b) {axis = 1} : (tensor<1x2xf32>, tensor<1x3xf32>) -> tensor<1x5xf32>
+  func.return %y : tensor<1x5xf32>
+}

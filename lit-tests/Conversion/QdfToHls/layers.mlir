@@ -138,3 +138,40 @@ func.func @main(%x: tensor<1x2x3x!qdf.fixed<8, 3, true, "TRN", "WRAP">>) -> tens
   %p = "qdf.matmul"(%x, %t) {acc_type = !qdf.fixed<20, 8, true, "TRN", "WRAP">} : (tensor<1x2x3x!qdf.fixed<8, 3, true, "TRN", "WRAP">>, tensor<3x2x!qdf.fixed<8, 3, true, "TRN", "WRAP">>) -> tensor<1x2x2x!qdf.fixed<10, 5, true, "TRN", "WRAP">>
   func.return %p : tensor<1x2x2x!qdf.fixed<10, 5, true, "TRN", "WRAP">>
 }
+
+// -----
+
+// slice: wiring; the loops run over the other axes (none here), the sliced axis is unrolled with
+// constant indices.
+// CHECK-LABEL: func.func @slice
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : index
+// CHECK-DAG: %[[C4:.+]] = arith.constant 4 : index
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
+// CHECK: %[[V0:.+]] = "hls.load"(%{{.+}}, %[[C0]], %[[C3]])
+// CHECK: "hls.store"(%[[V0]], %{{.+}}, %[[C0]], %[[C0]])
+// CHECK: %[[V1:.+]] = "hls.load"(%{{.+}}, %[[C0]], %[[C4]])
+// CHECK: "hls.store"(%[[V1]], %{{.+}}, %[[C0]], %[[C1]])
+func.func @main(%x: tensor<1x5x!qdf.fixed<8, 3, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 3, true, "TRN", "WRAP">> {
+  %s = "qdf.slice"(%x) {axis = -1, start = 3, size = 2} : (tensor<1x5x!qdf.fixed<8, 3, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 3, true, "TRN", "WRAP">>
+  func.return %s : tensor<1x2x!qdf.fixed<8, 3, true, "TRN", "WRAP">>
+}
+
+// -----
+
+// concat: per input, its part of the axis copied with constant indices at its offset.
+// CHECK-LABEL: func.func @concat
+// CHECK-SAME: (%[[A:.+]]: !hls.array<[1, 1], {{.+}}>, %[[B:.+]]: !hls.array<[1, 2], {{.+}}>, %[[Y:.+]]: !hls.array<[1, 3], {{.+}}>)
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : index
+// CHECK: %[[V0:.+]] = "hls.load"(%[[A]], %[[C0]], %[[C0]])
+// CHECK: "hls.store"(%[[V0]], %[[Y]], %[[C0]], %[[C0]])
+// CHECK: %[[V1:.+]] = "hls.load"(%[[B]], %[[C0]], %[[C0]])
+// CHECK: "hls.store"(%[[V1]], %[[Y]], %[[C0]], %[[C1]])
+// CHECK: %[[V2:.+]] = "hls.load"(%[[B]], %[[C0]], %[[C1]])
+// CHECK: "hls.store"(%[[V2]], %[[Y]], %[[C0]], %[[C2]])
+func.func @main(%a: tensor<1x1x!qdf.fixed<8, 3, true, "TRN", "WRAP">>, %b: tensor<1x2x!qdf.fixed<8, 3, true, "TRN", "WRAP">>) -> tensor<1x3x!qdf.fixed<8, 3, true, "TRN", "WRAP">> {
+  %c = "qdf.concat"(%a, %b) {axis = 1} : (tensor<1x1x!qdf.fixed<8, 3, true, "TRN", "WRAP">>, tensor<1x2x!qdf.fixed<8, 3, true, "TRN", "WRAP">>) -> tensor<1x3x!qdf.fixed<8, 3, true, "TRN", "WRAP">>
+  func.return %c : tensor<1x3x!qdf.fixed<8, 3, true, "TRN", "WRAP">>
+}

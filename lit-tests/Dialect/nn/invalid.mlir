@@ -215,3 +215,35 @@ func.func @dense_unknown_order(%x: tensor<1x2xf32>, %w: tensor<2x3xf32>, %b: ten
   %y = "nn.dense"(%x, %w, %b) {order = "blas"} : (tensor<1x2xf32>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<1x3xf32>
   func.return %y : tensor<1x3xf32>
 }
+
+// -----
+
+func.func @concat_shapes_differ(%a: tensor<1x4xf32>, %b: tensor<2x6xf32>) -> tensor<1x10xf32> {
+  // expected-error @+1 {{'nn.concat' op input shapes [1, 4] and [2, 6] differ off axis 1}}
+  %c = "nn.concat"(%a, %b) {axis = 1} : (tensor<1x4xf32>, tensor<2x6xf32>) -> tensor<1x10xf32>
+  func.return %c : tensor<1x10xf32>
+}
+
+// -----
+
+func.func @concat_wrong_result(%a: tensor<1x4xf32>, %b: tensor<1x6xf32>) -> tensor<1x9xf32> {
+  // expected-error @+1 {{'nn.concat' op result tensor<1x9xf32> should have shape [1, 10]}}
+  %c = "nn.concat"(%a, %b) {axis = -1} : (tensor<1x4xf32>, tensor<1x6xf32>) -> tensor<1x9xf32>
+  func.return %c : tensor<1x9xf32>
+}
+
+// -----
+
+func.func @slice_out_of_range(%x: tensor<1x10xf32>) -> tensor<1x6xf32> {
+  // expected-error @+1 {{'nn.slice' op slice [6, 12) does not fit axis 1 of size 10}}
+  %s = "nn.slice"(%x) {axis = 1, start = 6, size = 6} : (tensor<1x10xf32>) -> tensor<1x6xf32>
+  func.return %s : tensor<1x6xf32>
+}
+
+// -----
+
+func.func @slice_bad_axis(%x: tensor<1x10xf32>) -> tensor<1x6xf32> {
+  // expected-error @+1 {{'nn.slice' op axis 2 is out of range for rank 2}}
+  %s = "nn.slice"(%x) {axis = 2, start = 0, size = 6} : (tensor<1x10xf32>) -> tensor<1x6xf32>
+  func.return %s : tensor<1x6xf32>
+}

@@ -167,3 +167,15 @@ func.func @dense_summation_order(%x: tensor<1x2xf32>, %w: tensor<2x3xf32>, %b: t
   %y = "nn.dense"(%x, %w, %b) {bias_first = true, order = "mlas_m1_transposed"} : (tensor<1x2xf32>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<1x3xf32>
   func.return %y : tensor<1x3xf32>
 }
+
+// -----
+
+// Concatenation (variadic, ONNX Concat) and a contiguous slice along one axis.
+// CHECK-LABEL: func.func @concat_and_slice
+// CHECK: %[[C:.+]] = "nn.concat"(%{{.+}}, %{{.+}}) {axis = 1} : (tensor<1x4xf32>, tensor<1x6xf32>) -> tensor<1x10xf32>
+// CHECK: "nn.slice"(%[[C]]) {axis = -1, size = 6, start = 4} : (tensor<1x10xf32>) -> tensor<1x6xf32>
+func.func @concat_and_slice(%a: tensor<1x4xf32>, %b: tensor<1x6xf32>) -> tensor<1x6xf32> {
+  %c = "nn.concat"(%a, %b) {axis = 1} : (tensor<1x4xf32>, tensor<1x6xf32>) -> tensor<1x10xf32>
+  %s = "nn.slice"(%c) {axis = -1, start = 4, size = 6} : (tensor<1x10xf32>) -> tensor<1x6xf32>
+  func.return %s : tensor<1x6xf32>
+}

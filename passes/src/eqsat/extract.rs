@@ -4,7 +4,8 @@
 //! children's costs, to a fixpoint, classes in ascending id order), then a local search on the
 //! real cost of the chosen DAG, where a value read twice is paid once: for each reachable class
 //! in id order, each other node is tried and kept when the DAG cost drops. Tree cost alone would
-//! duplicate a shared layer to fuse an activation into one of its readers.
+//! duplicate a shared layer to fuse an activation into one of its readers. A move that brings a
+//! new class into the DAG is also tried paired with a second reader of that class.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -139,40 +140,99 @@ impl Dag<'_> {
     }
 }
 
+/// A tried move: the class, its old node, and the old and new children (to undo it).
+struct Move {
+    class: Id,
+    old: Node,
+    old_kids: Vec<Id>,
+    kids: Vec<Id>,
+}
+
+impl Dag<'_> {
+    /// Selects `n` for class `c` and returns the change of the DAG cost, or `None` (nothing done)
+    /// when a child has no selection or the move would make a cycle.
+    fn try_move(&mut self, c: Id, n: &Node) -> Option<(f64, Move)> {
+        let g = &self.built.graph;
+        let kids: Vec<Id> = n.children.iter().map(|&k| g.find(k)).collect();
+        if !kids.iter().all(|k| self.sel.contains_key(k)) || kids.iter().any(|&k| self.reaches(k, c)) {
+            return None;
+        }
+        let old = self.sel[&c].clone();
+        let old_kids = self.children(c);
+        let delta = self.own[n] - self.own[&old] + self.add_refs(kids.clone()) - self.remove_refs(old_kids.clone());
+        self.sel.insert(c, n.clone());
+        Some((delta, Move { class: c, old, old_kids, kids }))
+    }
+
+    fn undo(&mut self, m: Move) {
+        self.sel.insert(m.class, m.old);
+        self.add_refs(m.old_kids);
+        self.remove_refs(m.kids);
+    }
+}
+
 /// Local search on the DAG cost: each other node of each class in the DAG, kept when cheaper.
+/// A node whose child is not yet in the DAG is also tried together with one other reader of that
+/// child in another DAG class (a multi-pattern rule's results, such as two slices of one merged
+/// layer, pay off only together).
 fn improve<'a>(built: &'a Built, sel: Selection, own: &'a HashMap<&'a Node, f64>) -> Selection {
     let g = &built.graph;
     let mut dag = Dag { built, own, sel, refs: HashMap::new(), depth: HashMap::new() };
     if !dag.compute_depths() {
         return dag.sel;
     }
+    let mut ids: Vec<Id> = g.classes().map(|c| c.id).collect();
+    ids.sort();
+    let mut readers: BTreeMap<Id, Vec<(Id, &Node)>> = BTreeMap::new();
+    for &c in &ids {
+        for n in &g[c].nodes {
+            for &k in &n.children {
+                readers.entry(g.find(k)).or_default().push((c, n));
+            }
+        }
+    }
     let roots: Vec<Id> = built.roots.iter().map(|&r| g.find(r)).collect();
     dag.add_refs(roots);
+    let in_dag = |dag: &Dag<'_>, c: Id| dag.refs.get(&c).copied().unwrap_or(0) > 0;
     for _ in 0..ROUNDS {
         let mut improved = false;
         let mut classes: Vec<Id> = dag.refs.iter().filter(|(_, &r)| r > 0).map(|(&c, _)| c).collect();
         classes.sort();
         for c in classes {
             for n in &g[c].nodes {
-                if dag.refs.get(&c).copied().unwrap_or(0) == 0 || dag.sel.get(&c) == Some(n) {
+                if !in_dag(&dag, c) || dag.sel.get(&c) == Some(n) {
                     continue;
                 }
-                let kids: Vec<Id> = n.children.iter().map(|&k| g.find(k)).collect();
-                if !kids.iter().all(|k| dag.sel.contains_key(k)) || kids.iter().any(|&k| dag.reaches(k, c)) {
-                    continue;
-                }
-                let old = dag.sel[&c].clone();
-                let old_kids = dag.children(c);
-                let delta = own[n] - own[&old] + dag.add_refs(kids.clone()) - dag.remove_refs(old_kids.clone());
-                dag.sel.insert(c, n.clone());
+                let fresh: Vec<Id> = n.children.iter().map(|&k| g.find(k)).filter(|&k| !in_dag(&dag, k)).collect();
+                let Some((delta, m)) = dag.try_move(c, n) else { continue };
                 if delta < -1e-9 {
                     improved = true;
                     dag.compute_depths();
-                } else {
-                    dag.sel.insert(c, old);
-                    dag.add_refs(old_kids);
-                    dag.remove_refs(kids);
+                    continue;
                 }
+                // Paired with another reader of a child this move brings into the DAG.
+                dag.compute_depths();
+                let mut kept = false;
+                'pair: for k in fresh {
+                    for &(c2, n2) in readers.get(&k).map_or(&[][..], Vec::as_slice) {
+                        if c2 == c || !in_dag(&dag, c2) || dag.sel.get(&c2) == Some(n2) {
+                            continue;
+                        }
+                        if let Some((delta2, m2)) = dag.try_move(c2, n2) {
+                            if delta + delta2 < -1e-9 {
+                                kept = true;
+                                break 'pair;
+                            }
+                            dag.undo(m2);
+                        }
+                    }
+                }
+                if kept {
+                    improved = true;
+                } else {
+                    dag.undo(m);
+                }
+                dag.compute_depths();
             }
         }
         if !improved {

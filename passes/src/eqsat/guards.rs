@@ -88,6 +88,17 @@ fn pow2(v: f32) -> bool {
     v != 0.0 && v.is_finite() && v.abs().to_bits() & 0x007f_ffff == 0 && v.abs() >= f32::MIN_POSITIVE
 }
 
+/// True when slices `[s1, s1 + n1)` and `[s2, s2 + n2)` of `m` along one axis (the concat's and
+/// the slices' axis attributes name the same axis of m) are its first and second part, together all of it.
+fn halves(g: &NnGraph, a: &[GuardArg]) -> Option<bool> {
+    let shape = data(g, &a[0])?.shape();
+    let int = |i: usize| a[i].attr().and_then(Attribute::as_int);
+    let axis = |i: usize| fpgaopt_nn::layout::norm_axis(int(i)?, shape.len()).ok();
+    let (ca, sa) = (axis(1)?, axis(2)?);
+    let (s1, n1, s2, n2) = (int(3)?, int(4)?, int(5)?, int(6)?);
+    Some(ca == sa && s1 == 0 && s2 == n1 && n1 + n2 == shape[sa])
+}
+
 /// Every guard, by name.
 pub static GUARDS: &[Guard] = &[
     Guard { name: "const", arity: 1..=8, check: |g, a| all_const(g, a, |_| true), summary: "every argument is a constant" },
@@ -147,6 +158,18 @@ pub static GUARDS: &[Guard] = &[
         arity: 1..=1,
         check: |_, a| ints(a[0].attr()).is_some_and(|p| p.iter().all(|&v| v == 0)),
         summary: "an integer-array attribute of zeros (e.g. no padding)",
+    },
+    Guard {
+        name: "original",
+        arity: 1..=8,
+        check: |g, a| a.iter().all(|i| data(g, i).is_some_and(|d| !d.origins.0.is_empty())),
+        summary: "every argument's e-class holds an op of the input function (not only values the rules made)",
+    },
+    Guard {
+        name: "halves",
+        arity: 7..=7,
+        check: |g, a| halves(g, a).unwrap_or(false),
+        summary: "(halves ?m ?concat-axis ?slice-axis ?start1 ?size1 ?start2 ?size2): the two slices of m, concatenated, are m",
     },
     Guard {
         name: "real",
@@ -223,6 +246,13 @@ fn permute(t: &Tensor, perm: &[usize]) -> Tensor {
     Tensor { shape, data }
 }
 
+/// The two constant arguments, both of rank `rank`, concatenated along their last axis.
+fn concat_last(a: &[ArgVal], rank: usize) -> Option<Tensor> {
+    let (x, y) = (tensor(&a[0])?, tensor(&a[1])?);
+    (x.shape.len() == rank).then_some(())?;
+    fpgaopt_nn::eval::concat(&[x.clone(), y.clone()], rank as i64 - 1).ok()
+}
+
 fn tensor(a: &ArgVal) -> Option<&Tensor> {
     a.value.as_deref()
 }
@@ -238,6 +268,18 @@ fn bn(a: &[ArgVal]) -> Option<(Vec<f32>, Vec<f32>)> {
 
 /// Every constant function, by name.
 pub static FUNCTIONS: &[Function] = &[
+    Function {
+        name: "concat-cols",
+        arity: 2,
+        eval: |a| concat_last(a, 2),
+        summary: "(@concat-cols a b): the [K, N1] and [K, N2] matrices side by side, [K, N1 + N2]",
+    },
+    Function {
+        name: "concat",
+        arity: 2,
+        eval: |a| concat_last(a, 1),
+        summary: "(@concat a b): two vectors one after the other",
+    },
     Function {
         name: "bn-scale",
         arity: 5,
@@ -356,6 +398,12 @@ pub fn function(name: &str) -> Option<&'static Function> {
 
 /// Every attribute function, by name.
 pub static ATTR_FUNCTIONS: &[AttrFunction] = &[
+    AttrFunction {
+        name: "cols",
+        arity: 1,
+        eval: |a| Some(Attribute::i64(*a[0].ty.as_ref()?.shape()?.last()?)),
+        summary: "(@cols ?w): the size of the last axis of w (the columns of a [K, N] weight)",
+    },
     AttrFunction {
         name: "compose-perms",
         arity: 2,

@@ -5,11 +5,16 @@
 //! fold-bn-into-dense: (nn.batch_norm {epsilon=?e} (nn.dense {..?d, !activation} ?x ?w ?b) ?g ?t ?m ?v)
 //!     => (nn.dense {..?d} ?x (nn.mul ?w (@bn-scale ?g ?v ?e)) ...) if real, rank2(?x)
 //! ```
-//! (one line in the file). Terms: `?var`, `(op {attrs} children...)`, `(@function args...)`.
+//! (one line in the file). Terms: `?var`, `(op {attrs} children...)`, `(@function args...)`; an op
+//! with variadic operands (`nn.concat`) matches and builds exactly the children written.
 //! Attributes on the left: `name=literal` (MLIR syntax), `name=?a` (binds the value or its
 //! absence), `!name` (must be absent), `..?r` (binds every attribute not named). On the right an
 //! op gets exactly the attributes written; `..?r` splices a bound set. Guards follow `if`, comma
 //! separated: `name` or `name(?a, ?b)`. Every error names `file:line:col`.
+//!
+//! A multi-pattern rule (TENSAT's) has two left-hand patterns and two right-hand sides, comma
+//! separated: `name: lhs1, lhs2 => rhs1, rhs2 if ...`. The patterns share variables; a match is a
+//! pair of distinct e-classes, and each root is unioned with its own right-hand side.
 
 use fpgaopt_ir::parser::parse_attribute;
 use fpgaopt_ir::{Attribute, DiagResult, Diagnostic, Location, Registry};
@@ -57,6 +62,8 @@ pub struct Rule {
     pub name: String,
     pub lhs: Term,
     pub rhs: Term,
+    /// The second left-hand pattern and its right-hand side, for a multi-pattern rule.
+    pub pair: Option<(Term, Term)>,
     pub guards: Vec<(&'static Guard, Vec<Slot>)>,
     /// Variable names by slot, with their kinds.
     pub slots: Vec<(String, SlotKind)>,
@@ -227,8 +234,11 @@ impl<'a> Cursor<'a> {
         while !self.eat(")") {
             children.push(self.term()?);
         }
-        if children.len() != def.operands.len() {
-            return Err(self.err(format!("'{name}' takes {} operands, got {}", def.operands.len(), children.len())));
+        let fixed = def.operands.iter().filter(|a| !a.variadic).count();
+        let variadic = fixed != def.operands.len();
+        if children.len() != def.operands.len() && !(variadic && children.len() >= fixed) {
+            let n = if variadic { format!("at least {fixed}") } else { fixed.to_string() };
+            return Err(self.err(format!("'{name}' takes {n} operands, got {}", children.len())));
         }
         Ok(Term::Op { op: def.name, attrs, children })
     }
@@ -280,9 +290,19 @@ pub fn parse_rules(text: &str, file: &str, registry: &Registry) -> DiagResult<Ve
         if matches!(lhs, Term::Var(_)) {
             return Err(c.err("the left-hand side must be an op"));
         }
+        let lhs2 = if c.eat(",") { Some(c.term()?) } else { None };
+        if matches!(lhs2, Some(Term::Var(_))) {
+            return Err(c.err("the second left-hand pattern must be an op"));
+        }
         c.expect("=>")?;
         c.lhs = false;
         let rhs = c.term()?;
+        let pair = match (lhs2, c.eat(",")) {
+            (Some(l), true) => Some((l, c.term()?)),
+            (None, false) => None,
+            (Some(_), false) => return Err(c.err("a rule with two left-hand patterns needs two right-hand sides")),
+            (None, true) => return Err(c.err("a second right-hand side needs a second left-hand pattern")),
+        };
         let mut guards = vec![];
         if c.eat("if") {
             loop {
@@ -309,7 +329,7 @@ pub fn parse_rules(text: &str, file: &str, registry: &Registry) -> DiagResult<Ve
             return Err(c.err(format!("unexpected '{}'", body[c.pos..].trim())));
         }
         let origin = format!("{file}:{}", i + 1);
-        rules.push(Rule { name, lhs, rhs, guards, slots: c.slots, origin });
+        rules.push(Rule { name, lhs, rhs, pair, guards, slots: c.slots, origin });
     }
     Ok(rules)
 }

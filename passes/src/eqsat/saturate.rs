@@ -5,8 +5,14 @@
 //! (saturated) or at a limit. A match applies when its guards hold, its right-hand side builds
 //! (every constant function computes, every op type-checks) and the right-hand side's type equals
 //! the matched class's type. Rules never match at a class whose value is a known constant.
+//!
+//! A multi-pattern rule matches its first pattern at a class, then its second at every other
+//! class (ascending ids) with the first's bindings; a pair of roots is kept once (when the
+//! second pattern also matches with the roots swapped, the later-found order is dropped). Its
+//! application builds both right-hand sides (shared subterms once, by hash-consing) and unions
+//! each root with its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use egg::Id;
@@ -29,6 +35,8 @@ enum Bound {
 #[derive(Clone, Debug)]
 struct Match {
     root: Id,
+    /// The second root of a multi-pattern match.
+    root2: Option<Id>,
     slots: Vec<Bound>,
     ops: Vec<(&'static str, Id)>,
 }
@@ -198,6 +206,15 @@ fn apply(g: &mut NnGraph, rule: &Rule, m: &Match) -> bool {
     if g[new].data.ty != g[root].data.ty {
         return false;
     }
+    if let (Some((_, rhs2)), Some(root2)) = (&rule.pair, m.root2) {
+        let Some(new2) = instantiate(g, rule, rhs2, m) else { return false };
+        let root2 = g.find(root2);
+        if g[new2].data.ty != g[root2].data.ty {
+            return false;
+        }
+        let unioned = g.union(root2, new2);
+        return g.union(root, new) | unioned || g.total_number_of_nodes() != size;
+    }
     // The new root op keeps the location of the left-hand op of the same name.
     if let Term::Op { op, .. } = &rule.rhs {
         if let Some(&(_, from)) = m.ops.iter().find(|(o, _)| o == op) {
@@ -276,9 +293,28 @@ pub fn saturate(g: &mut NnGraph, rules: &[Rule], limits: &Limits) -> Report {
         for r in rules {
             let Term::Op { op, .. } = &r.lhs else { unreachable!("parse_rules rejects variables on the left") };
             let mut ms = vec![];
-            for &c in by_op.get(op).map_or(&[][..], Vec::as_slice) {
-                let m = Match { root: c, slots: vec![Bound::Unset; r.slots.len()], ops: vec![] };
+            let classes = |op: &str| by_op.get(op).map_or(&[][..], Vec::as_slice);
+            for &c in classes(op) {
+                let m = Match { root: c, root2: None, slots: vec![Bound::Unset; r.slots.len()], ops: vec![] };
                 match_term(g, &r.lhs, c, m, &mut ms);
+            }
+            if let Some((lhs2 @ Term::Op { op: op2, .. }, _)) = &r.pair {
+                let mut pairs = vec![];
+                for m in ms {
+                    for &c2 in classes(op2).iter().filter(|&&c2| c2 != m.root) {
+                        let m2 = Match { root2: Some(c2), ..m.clone() };
+                        match_term(g, lhs2, c2, m2, &mut pairs);
+                    }
+                }
+                let mut kept: BTreeSet<(Id, Id)> = BTreeSet::new();
+                ms = vec![];
+                for m in pairs {
+                    let key = (m.root, m.root2.unwrap_or(m.root));
+                    if !kept.contains(&(key.1, key.0)) {
+                        kept.insert(key);
+                        ms.push(m);
+                    }
+                }
             }
             found.push(ms);
         }
@@ -311,6 +347,6 @@ pub fn saturate(g: &mut NnGraph, rules: &[Rule], limits: &Limits) -> Report {
 /// attribute slots unbound): the rule tests build their input and expected terms with it.
 pub fn add_term(g: &mut NnGraph, rule: &Rule, term: &Term, classes: &[Option<Id>]) -> Option<Id> {
     let slots = classes.iter().map(|c| c.map_or(Bound::Unset, Bound::Class)).collect();
-    let m = Match { root: Id::from(0usize), slots, ops: vec![] };
+    let m = Match { root: Id::from(0usize), root2: None, slots, ops: vec![] };
     instantiate(g, rule, term, &m)
 }

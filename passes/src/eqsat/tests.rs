@@ -43,10 +43,18 @@ fn equivalent(types: &[&str], case: &str, quantized: bool) -> bool {
         next += 1;
     }
     let a = add_term(&mut g, case_rule, &case_rule.lhs, &args).expect("input type-checks");
+    let a2 = case_rule.pair.as_ref().map(|(l, _)| add_term(&mut g, case_rule, l, &args).expect("second input type-checks"));
+    // The input terms stand for the input function: every class holds an original op.
+    let ids: Vec<Id> = g.classes().map(|c| c.id).collect();
+    for (order, id) in ids.into_iter().enumerate() {
+        let op = g[id].nodes[0].op;
+        g[id].data.origins.add(op, order as u32, fpgaopt_ir::Location::Unknown);
+    }
     saturate(&mut g, &rules, &limits());
     let b = add_term(&mut g, case_rule, &case_rule.rhs, &args).expect("expected type-checks");
+    let b2 = case_rule.pair.as_ref().map(|(_, r)| add_term(&mut g, case_rule, r, &args).expect("second expected type-checks"));
     g.rebuild();
-    g.find(a) == g.find(b)
+    g.find(a) == g.find(b) && a2.zip(b2).is_none_or(|(a2, b2)| g.find(a2) == g.find(b2))
 }
 
 const X14: &str = "tensor<1x4xf32>";
@@ -136,6 +144,8 @@ fn rules_rewrite_as_stated() {
         assert!(equivalent(&[x4], case, false), "{name} (float): {case}");
         assert_eq!(equivalent(&[x4], case, true), *exact, "{name} (quantized): {case}");
     }
+    let halves = "(nn.concat {axis=1} (nn.slice {axis=-1, start=0, size=1} ?x) (nn.slice {axis=-1, start=1, size=3} ?x)) => ?x";
+    let cases = cases.into_iter().chain([("concat-slices", halves.to_string(), true)]).collect::<Vec<_>>();
     for (name, case, exact) in &cases {
         assert!(equivalent(&[X14], case, false), "{name} (float): {case}");
         assert_eq!(equivalent(&[X14], case, true), *exact, "{name} (quantized) should fire: {exact}: {case}");
@@ -149,6 +159,32 @@ fn guards_block_what_is_not_exact() {
     assert!(!equivalent(&[X14], "(nn.relu ?x) => ?x", false));
     let act = format!("(nn.relu (nn.dense {{activation=\"relu\"}} ?x {W43} {B3})) => (nn.dense ?x {W43} {B3})");
     assert!(!equivalent(&[X14], &act, false));
+    // overlapping slices of the right total size are not the whole tensor
+    let overlap = "(nn.concat {axis=1} (nn.slice {axis=-1, start=0, size=2} ?x) (nn.slice {axis=-1, start=1, size=2} ?x)) => ?x";
+    assert!(!equivalent(&[X14], overlap, false));
+}
+
+/// Multi-pattern rules: both roots end up with their slices of the merged layer; layers whose
+/// attributes differ, or that read different inputs, stay apart.
+#[test]
+fn parallel_layers_merge() {
+    let w2 = "(nn.constant {value=dense<[[0.5], [1.0], [2.0], [4.0]]> : tensor<4x1xf32>})";
+    let b2 = "(nn.constant {value=dense<[0.25]> : tensor<1xf32>})";
+    let w12 = "(nn.constant {value=dense<[[1.0, 2.0, 3.0, 0.5], [4.0, 5.0, 6.0, 1.0], [7.0, 8.0, 9.0, 2.0], [1.5, 2.5, 3.5, 4.0]]> : tensor<4x4xf32>})";
+    let b12 = "(nn.constant {value=dense<[0.1, 0.2, 0.3, 0.25]> : tensor<4xf32>})";
+    let merged = |a: &str| format!("(nn.dense {a} ?x {w12} {b12})");
+    let case = |a1: &str, a2: &str, y: &str| {
+        format!(
+            "(nn.dense {a1} {y} {W43} {B3}), (nn.dense {a2} ?x {w2} {b2}) => (nn.slice {{axis=-1, start=0, size=3}} {m}), (nn.slice {{axis=-1, start=3, size=1}} {m})",
+            m = merged(a1)
+        )
+    };
+    for quantized in [false, true] {
+        assert!(equivalent(&[X14], &case("", "", "?x"), quantized), "quantized {quantized}");
+        assert!(equivalent(&[X14], &case("{activation=\"relu\"}", "{activation=\"relu\"}", "?x"), quantized));
+    }
+    assert!(!equivalent(&[X14], &case("{activation=\"relu\"}", "", "?x"), false));
+    assert!(!equivalent(&[X14], &case("", "", "(nn.relu ?x)"), false));
 }
 
 fn load_err(text: &str) -> String {
@@ -173,6 +209,9 @@ fn malformed_rule_files_name_file_and_line() {
         ("a: (nn.leaky_relu {alpha=1.0e-1 ?x) => ?x", ":1:", "unterminated attribute dictionary"),
         ("a: (nn.leaky_relu {alpha=1.0e-1 x} ?x) => ?x", ":1:", "bad attribute value '1.0e-1 x'"),
         ("a: (nn.relu ?x) => ?x extra", ":1:", "unexpected 'extra'"),
+        ("a: (nn.relu ?x), (nn.tanh ?x) => ?x", ":1:", "needs two right-hand sides"),
+        ("a: (nn.relu ?x) => ?x, ?x", ":1:", "needs a second left-hand pattern"),
+        ("a: (nn.relu ?x), ?y => ?x, ?x", ":1:", "second left-hand pattern must be an op"),
     ];
     for (text, at, msg) in cases {
         let e = load_err(text);

@@ -11,7 +11,8 @@
 //!   where an `nn` op reads them, so shape-only constants never reach the IR;
 //! - a node whose inputs are all constants is evaluated at import (`fpgaopt_nn::eval` for layers,
 //!   [`consts`] for Shape/Gather/Unsqueeze/Squeeze/Concat/Cast/Transpose), so shape subgraphs such
-//!   as Brevitas's `Shape -> Gather -> Unsqueeze -> Concat -> Reshape` fold away;
+//!   as Brevitas's `Shape -> Gather -> Unsqueeze -> Concat -> Reshape` fold away; a Concat with a
+//!   computed input becomes `nn.concat`;
 //! - each op's location is `loc("<node name>"("<file>":0:0))`; nameless nodes are `<OpType>_<index>`;
 //! - every `nn` op carries its attributes explicitly: ONNX defaults and `auto_pad` are resolved here
 //!   ([`spatial`]);
@@ -46,7 +47,7 @@ Shapes are static: a symbolic or -1 batch dimension (axis 0 of an input) becomes
 inferred for every node. Initializers and Constant nodes become `nn.constant` where a layer reads
 them; nodes whose inputs are all constant are evaluated at import (including Shape, Gather,
 Unsqueeze, Squeeze, Concat, Cast, Transpose, Pow and quantizers of weights), so shape subgraphs
-and quantized weights fold to constants.
+and quantized weights fold to constants. Concat of computed tensors imports as `nn.concat`.
 
 Mapping: Gemm (alpha, beta, transA, transB) -> `nn.dense` with the weight
 `alpha * op(B)` and bias `beta * C` folded (a computed A with transA goes through `nn.transpose`) (`bias_first` when K > 256, Gemm's summation order);

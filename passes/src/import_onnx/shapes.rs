@@ -46,15 +46,24 @@ impl Importer<'_> {
                 self.define(node, 0, Val::Const(c));
             }
             "Concat" => {
-                let parts = (0..node.proto.input.len())
-                    .map(|i| self.req_const(node, i, "every input"))
-                    .collect::<DiagResult<Vec<_>>>()?;
                 let axis = node.int("axis", i64::MIN)?;
                 if axis == i64::MIN {
                     return Err(node.err("missing attribute 'axis'"));
                 }
-                let c = consts::concat(&parts, axis).map_err(|e| node.err(e))?;
-                self.define(node, 0, Val::Const(c));
+                let vals = (0..node.proto.input.len()).map(|i| self.req(node, i)).collect::<DiagResult<Vec<_>>>()?;
+                if vals.iter().all(|v| matches!(v, Val::Const(_))) {
+                    let parts: Vec<_> = vals.into_iter().filter_map(|v| if let Val::Const(c) = v { Some(c) } else { None }).collect();
+                    let c = consts::concat(&parts, axis).map_err(|e| node.err(e))?;
+                    self.define(node, 0, Val::Const(c));
+                } else {
+                    // Computed tensors: an nn.concat (constant parts become nn.constant).
+                    let shapes: Vec<Vec<i64>> = vals.iter().map(|v| self.shape(v)).collect();
+                    let refs: Vec<&[i64]> = shapes.iter().map(Vec::as_slice).collect();
+                    let shape = fpgaopt_nn::layout::concat_shape(&refs, axis).map_err(|e| node.err(e))?;
+                    let ids = (0..vals.len()).map(|i| self.operand(node, i)).collect::<DiagResult<Vec<_>>>()?;
+                    let v = self.emit(node, fpgaopt_nn::Concat::def(), ids, shape, vec![("axis", Attribute::i64(axis))]);
+                    self.define(node, 0, Val::Ir(v));
+                }
             }
             "Cast" => self.cast(node)?,
             "Transpose" => self.transpose(node)?,

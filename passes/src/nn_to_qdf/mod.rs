@@ -203,13 +203,15 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
         split_fused_activations(m, f);
     }
     // Config keys must name layers of the converted functions: a layer of its own, or one folded
-    // into another (a part of a fused location), which the config can no longer set apart.
-    let locs: Vec<Location> = funcs
+    // into another (a part of a fused location, or a layer nn-eqsat merged with a parallel one,
+    // whose result is now an nn.slice of the merged layer), which the config can no longer set apart.
+    let ops: Vec<(&str, Location)> = funcs
         .iter()
         .filter_map(|&f| m.entry_block(f, 0))
-        .flat_map(|b| m.block_ops(b).iter().map(|&o| m.op(o).loc.clone()).collect::<Vec<_>>())
+        .flat_map(|b| m.block_ops(b).iter().map(|&o| (m.op(o).name(), m.op(o).loc.clone())).collect::<Vec<_>>())
         .collect();
-    let leading: BTreeSet<&str> = locs.iter().filter_map(Location::name).collect();
+    let locs: Vec<Location> = ops.iter().map(|(_, l)| l.clone()).collect();
+    let leading: BTreeSet<&str> = ops.iter().filter(|(n, _)| *n != "nn.slice").filter_map(|(_, l)| l.name()).collect();
     let folded: BTreeSet<&str> = locs.iter().flat_map(Location::names).filter(|n| !leading.contains(n)).collect();
     let config_loc = Location::file(opts.get(&CONFIG), 0, 0);
     for key in s.config.layers.keys() {
@@ -534,6 +536,39 @@ impl Converter<'_> {
                 let x = self.get(m_ops[0], op, &self.s.precision)?;
                 let t = tensor_of(&res_ty, &self.fixed(x));
                 qdf::Reshape::build(self.m, at, loc.clone(), x, t).output(self.m)
+            }
+            // Wiring: the input's element type, a part of its elements.
+            "nn.slice" => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                let t = tensor_of(&res_ty, &self.fixed(x));
+                let s = nn::Slice(op);
+                let (axis, start, size) = (s.axis(self.m), s.start(self.m), s.size(self.m));
+                let spec = qdf::Slice::spec(loc.clone())
+                    .operands([x])
+                    .results([t])
+                    .attr("axis", Attribute::i64(axis))
+                    .attr("start", Attribute::i64(start))
+                    .attr("size", Attribute::i64(size));
+                let o = self.m.build(at, spec);
+                self.m.result(o, 0)
+            }
+            // Wiring, after casting each input of another type to the layer's output type.
+            "nn.concat" => {
+                let mut ins = vec![];
+                for &v in &m_ops {
+                    let x = self.get(v, op, &out_f)?;
+                    let x = if self.fixed(x) == out_f {
+                        x
+                    } else {
+                        let t = tensor_of(self.m.ty(x), &out_f);
+                        qdf::Cast::build(self.m, at, loc.clone(), x, t).output(self.m)
+                    };
+                    ins.push(x);
+                }
+                let axis = nn::Concat(op).axis(self.m);
+                let spec = qdf::Concat::spec(loc.clone()).operands(ins).results([out]).attr("axis", Attribute::i64(axis));
+                let o = self.m.build(at, spec);
+                self.m.result(o, 0)
             }
             "nn.batch_norm" => self.batch_norm(op, out_f, weight_f, bias_f)?,
             // Computes nothing (nn-canonicalize removes it first in the default pipeline).

@@ -154,6 +154,11 @@ impl<'m> Analysis<'m> {
                 convert_all(t, &x, tx.frac_bits())
             }
             "qdf.reshape" => Facts::of(unary()?.0, true),
+            "qdf.slice" => Facts::of(vec![hull(&unary()?.0)], true),
+            "qdf.concat" => {
+                let parts = (0..m.op(op).operands.len()).map(|i| self.operand(op, i).map(|o| hull(&o.0))).collect::<Option<Vec<_>>>()?;
+                Facts::of(vec![hull(&parts)], true)
+            }
             "qdf.relu" => {
                 let (x, tx, _) = unary()?;
                 convert_all(t, &x.iter().map(|iv| iv.relu()).collect::<Vec<_>>(), tx.frac_bits())

@@ -107,13 +107,14 @@ fn pinned(m: &Module, ops: &[OpId]) -> (HashSet<ValueId>, HashSet<ValueId>) {
     let (mut keep, mut sign) = (HashSet::new(), HashSet::new());
     for &op in ops.iter().rev() {
         let d = m.op(op);
-        if ReturnOp::of(m, op).is_some() {
+        // A concat's inputs share its element type.
+        if ReturnOp::of(m, op).is_some() || d.name() == "qdf.concat" {
             keep.extend(d.operands.iter().copied());
         }
         if matches!(d.name(), "qdf.table" | "qdf.softmax" | "qdf.leaky_relu") {
             sign.extend(d.operands.iter().copied());
         }
-        if d.name() == "qdf.reshape" {
+        if matches!(d.name(), "qdf.reshape" | "qdf.slice") {
             let (x, y) = (d.operands[0], d.results[0]);
             if keep.contains(&y) {
                 keep.insert(x);
@@ -154,7 +155,7 @@ fn narrow_function(m: &mut Module, func: OpId) {
     for &op in &ops {
         let Some(f) = facts.get(&op) else { continue };
         let name = m.op(op).name();
-        if name == "qdf.reshape" {
+        if matches!(name, "qdf.reshape" | "qdf.slice") {
             // Same element type as the (possibly narrowed) input.
             let (x, y) = (m.operand(op, 0), m.result(op, 0));
             if let Some(tx) = FixedType::of_tensor(m.ty(x)) {

@@ -304,6 +304,18 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             b.store(v, y, &dst);
             b.at = saved;
         }
+        "qdf.concat" => {
+            let axis = attr("axis").unwrap_or(-1).rem_euclid(sy.len().max(1) as i64) as usize;
+            let mut offset = 0;
+            for (i, sx) in operand_shapes.iter().enumerate() {
+                copy_along(&mut b, (arrays[i], 0), (y, offset), sx, axis, sx[axis]);
+                offset += sx[axis];
+            }
+        }
+        "qdf.slice" => {
+            let axis = attr("axis").unwrap_or(-1).rem_euclid(sy.len().max(1) as i64) as usize;
+            copy_along(&mut b, (x, attr("start").unwrap_or(0)), (y, 0), &sy, axis, sy[axis]);
+        }
         other => {
             let func = b.func;
             b.m.erase(func);
@@ -315,6 +327,23 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
     drop(b);
     super::apply_directives(m, func, &loops, cfg, false);
     Ok(func)
+}
+
+/// Copies `n` elements along `axis` from `src` (from its offset) to `dst` (from its offset), for
+/// every index of the other axes of `dims` (loops). The `n` copies are unrolled with constant
+/// indices, as hls has no index arithmetic: wiring for `qdf.slice` and `qdf.concat`.
+fn copy_along(b: &mut FnBuilder<'_>, src: (ValueId, i64), dst: (ValueId, i64), dims: &[i64], axis: usize, n: i64) {
+    let saved = b.at;
+    let outer: Vec<i64> = dims.iter().enumerate().filter(|&(k, _)| k != axis).map(|(_, &d)| d).collect();
+    let ivs = if outer.is_empty() { vec![] } else { b.loop_nest(&outer, Pipelined, &["i", "j", "k", "l", "n"]) };
+    for j in 0..n {
+        let (mut from, mut to) = (ivs.clone(), ivs.clone());
+        from.insert(axis, b.index(src.1 + j));
+        to.insert(axis, b.index(dst.1 + j));
+        let v = b.load(src.0, &from);
+        b.store(v, dst.0, &to);
+    }
+    b.at = saved;
 }
 
 /// `y[i] = f(x[i])` over every element.

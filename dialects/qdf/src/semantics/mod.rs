@@ -74,6 +74,38 @@ pub fn reshape(x: &Tensor, shape: &[i64]) -> Tensor {
     Tensor::new(x.ty, shape, x.data.clone())
 }
 
+pub use fpgaopt_ir::shape::slice_shape;
+
+/// `qdf.slice` on row-major data of `shape`: elements `start .. start + size` along axis `axis`
+/// (already in range; the result shape is `out`).
+pub fn slice_data<T: Copy>(data: &[T], shape: &[i64], out: &[i64], start: i64) -> Vec<T> {
+    let a = shape.iter().zip(out).position(|(s, o)| s != o).unwrap_or(0);
+    let inner: i64 = shape[a + 1..].iter().product();
+    let (run, from, len) = ((shape[a] * inner) as usize, (start * inner) as usize, (out[a] * inner) as usize);
+    let outer = data.len().checked_div(run).unwrap_or(0);
+    (0..outer).flat_map(|o| data[o * run + from..o * run + from + len].iter().copied()).collect()
+}
+
+/// `qdf.concat` on row-major data: the parts (data, shape) one after the other along the axis
+/// where `out` differs from the first part's shape (or axis 0).
+pub fn concat_data<T: Copy>(parts: &[(&[T], &[i64])], out: &[i64], axis: usize) -> Vec<T> {
+    let inner: i64 = out[axis + 1..].iter().product();
+    let outer: i64 = out[..axis].iter().product();
+    let mut data = Vec::with_capacity(out.iter().product::<i64>() as usize);
+    for o in 0..outer as usize {
+        for (d, s) in parts {
+            let run = (s[axis] * inner) as usize;
+            data.extend_from_slice(&d[o * run..(o + 1) * run]);
+        }
+    }
+    data
+}
+
+/// `qdf.slice` of a fixed-point tensor to shape `out`.
+pub fn slice(x: &Tensor, out: &[i64], start: i64) -> Tensor {
+    Tensor::new(x.ty, out, slice_data(&x.data, &x.shape, out, start))
+}
+
 /// `qdf.dense`: per output, `acc = convert<acc>(b[j])`, then for k ascending
 /// `acc = convert<acc>(acc + x[k] * w[k][j])` (exact product and sum), then `convert<out>(acc)`.
 pub fn dense(x: &Tensor, w: &Tensor, b: &Tensor, acc: FixedType, out: FixedType) -> Tensor {

@@ -229,6 +229,7 @@ impl<'a> QConverter<'a> {
             "nn.add" | "nn.sub" | "nn.mul" | "nn.div" => self.arith(op),
             "nn.batch_norm" => self.batch_norm(op),
             "nn.reshape" | "nn.flatten" => self.reshape(op),
+            "nn.slice" => self.slice(op),
             // Computes nothing (nn-canonicalize removes it first in the default pipeline).
             "nn.identity" | "nn.dropout" | "nn.cast" => self.val(self.base.m.operand(op, 0), op),
             "nn.softmax" => {
@@ -290,6 +291,39 @@ impl<'a> QConverter<'a> {
             (_, Some(s)) => Form::Scaled(y, s),
             (Form::Fixed(_), None) => Form::Fixed(y),
             _ => Form::Float(y),
+        };
+        Ok(QVal { form, exact: x.exact })
+    }
+
+    /// `nn.slice` (a merged layer read back): the codes sliced, a per-channel scale with them
+    /// when the channel axis (1) is the sliced one.
+    fn slice(&mut self, op: OpId) -> DiagResult<QVal> {
+        let loc = self.base.m.op(op).loc.clone();
+        let at = InsertPoint::Before(op);
+        let x = self.val(self.base.m.operand(op, 0), op)?;
+        let s = nn::Slice(op);
+        let (axis, start, size) = (s.axis(self.base.m), s.start(self.base.m), s.size(self.base.m));
+        let out_shape = shape_of(self.base.m, self.base.m.result(op, 0));
+        let v = match &x.form {
+            Form::Fixed(v) | Form::Scaled(v, _) | Form::Float(v) => *v,
+        };
+        let elem = self.base.m.ty(v).element().cloned().unwrap_or(Type::F32);
+        let spec = qdf::Slice::spec(loc)
+            .operands([v])
+            .results([Type::tensor(out_shape.clone(), elem)])
+            .attr("axis", Attribute::i64(axis))
+            .attr("start", Attribute::i64(start))
+            .attr("size", Attribute::i64(size));
+        let o = self.m().build(at, spec);
+        let y = self.base.m.result(o, 0);
+        let channel_axis = fpgaopt_ir::shape::norm_axis(axis, out_shape.len()).is_ok_and(|a| a == 1);
+        let form = match &x.form {
+            Form::Scaled(_, sc) if sc.len() > 1 && channel_axis => {
+                Form::Scaled(y, sc.get(start as usize..(start + size) as usize).map(<[f64]>::to_vec).unwrap_or_default())
+            }
+            Form::Scaled(_, sc) => Form::Scaled(y, sc.clone()),
+            Form::Fixed(_) => Form::Fixed(y),
+            Form::Float(_) => Form::Float(y),
         };
         Ok(QVal { form, exact: x.exact })
     }
