@@ -157,7 +157,11 @@ impl<'a> FnBuilder<'a> {
     /// A rom of f32 values (in the header).
     pub fn from(&mut self, values: &[f32], dims: &[i64], name: &str, partition: Option<(&str, i64)>) -> ValueId {
         let dense = DenseElements::from_f32(dims, values);
-        let ty = ArrayType::new(dims, Type::F32).to_type();
+        self.header_rom(dense, ArrayType::new(dims, Type::F32).to_type(), name, partition)
+    }
+
+    /// An `hls.rom` of `ty` holding `dense`, named `name`, in the header.
+    fn header_rom(&mut self, dense: DenseElements, ty: Type, name: &str, partition: Option<(&str, i64)>) -> ValueId {
         let mut spec = hls::Rom::spec(self.loc.clone()).results([ty]).attr("value", Attribute::Dense(dense)).attr("name", Attribute::str(name));
         if let Some((mode, dim)) = partition {
             spec = spec.attr("partition", Attribute::str(mode));
@@ -187,7 +191,7 @@ impl<'a> FnBuilder<'a> {
         self.value(hls::Fma::spec(self.loc.clone()).operands([a, b, c]).results([Type::F32]), None)
     }
 
-    /// f32 `exp(x)` through double.
+    /// f32 `exp(x)`: onnxruntime's exponential (`hls.exp`).
     pub fn exp(&mut self, x: ValueId) -> ValueId {
         self.value(hls::Exp::spec(self.loc.clone()).operands([x]).results([Type::F32]), None)
     }
@@ -202,18 +206,7 @@ impl<'a> FnBuilder<'a> {
             _ => 64,
         };
         let dense = DenseElements::from_ints(dims, Type::int(storage), values).unwrap_or_else(|_| DenseElements::from_f32(dims, &[]));
-        let ty = ArrayType::new(dims, elem).to_type();
-        let mut spec = hls::Rom::spec(self.loc.clone()).results([ty]).attr("value", Attribute::Dense(dense)).attr("name", Attribute::str(name));
-        if let Some((mode, dim)) = partition {
-            spec = spec.attr("partition", Attribute::str(mode));
-            if dim != 0 {
-                spec = spec.attr("dim", Attribute::i64(dim));
-            }
-        }
-        let op = self.build_in_header(spec);
-        let v = self.m.result(op, 0);
-        self.m.set_name_hint(v, Some(name.to_string()));
-        v
+        self.header_rom(dense, ArrayType::new(dims, elem).to_type(), name, partition)
     }
 
     /// A local array (rank 0: a scalar variable) at the current point.

@@ -213,18 +213,8 @@ pub(crate) fn fsoftmax(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i6
         v
     };
     let each = |b: &mut FnBuilder<'_>| if n == 1 { b.index(0) } else { b.for_loop(n, Pipelined, "k") };
-    let mx = b.alloca(&[], Type::F32, "x_max", false);
-    let c0 = b.index(0);
-    let first = b.load(x, &at(c0));
-    b.store(first, mx, &[]);
+    let m = super::softmax::slice_max(b, x, &at, n, Type::F32, true);
     let outside = b.at;
-    let k = each(b);
-    let v = b.load(x, &at(k));
-    let cur = b.load(mx, &[]);
-    let r = b.max(v, cur);
-    b.store(r, mx, &[]);
-    b.at = outside;
-    let m = b.load(mx, &[]);
     let e = b.alloca(&[n], Type::F32, "e", cfg.parallel);
     let acc = b.alloca(&[2, lanes], Type::F32, "lanes", true);
     let zero = b.fconst(0.0);

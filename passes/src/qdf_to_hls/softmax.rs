@@ -15,6 +15,25 @@ use super::layers::mantissa_type;
 use super::lookup::Table;
 use super::Config;
 
+/// The maximum of one softmax slice (elements `x[at(k)]`, k < n) in a scalar `x_max`: the first
+/// element, then `hls.max` with each element in a loop. `new_first` orders it `x_k > m ? x_k : m`
+/// (the float softmax: a NaN element is kept, as onnxruntime's), else `m > x_k ? m : x_k`. The
+/// insertion point is back outside the loop.
+pub(crate) fn slice_max(b: &mut FnBuilder<'_>, x: ValueId, at: &dyn Fn(ValueId) -> Vec<ValueId>, n: i64, elem: Type, new_first: bool) -> ValueId {
+    let mx = b.alloca(&[], elem, "x_max", false);
+    let c0 = b.index(0);
+    let first = b.load(x, &at(c0));
+    b.store(first, mx, &[]);
+    let outside = b.at;
+    let k = if n == 1 { b.index(0) } else { b.for_loop(n, Pipelined, "k") };
+    let v = b.load(x, &at(k));
+    let cur = b.load(mx, &[]);
+    let r = if new_first { b.max(v, cur) } else { b.max(cur, v) };
+    b.store(r, mx, &[]);
+    b.at = outside;
+    b.load(mx, &[])
+}
+
 /// Builds the softmax of `x` (shape `dims`) along `axis` into `y`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn softmax(
@@ -54,19 +73,9 @@ pub(crate) fn softmax(
     // m = max_k x_k
     let x_ty = b.m.ty(x).clone();
     let x_elem = fpgaopt_hls::ArrayType::from_type(&x_ty).map_or(Type::F32, |a| a.elem);
-    let mx = b.alloca(&[], x_elem, "x_max", false);
-    let c0 = b.index(0);
-    let first = b.load(x, &at(c0));
-    b.store(first, mx, &[]);
-    let outside = b.at;
-    let k = for_each(b);
-    let v = b.load(x, &at(k));
-    let cur = b.load(mx, &[]);
-    let r = b.max(cur, v);
-    b.store(r, mx, &[]);
-    b.at = outside;
-    let m = b.load(mx, &[]);
+    let m = slice_max(b, x, &at, n, x_elem, false);
     let m = b.name(m, "m");
+    let outside = b.at;
 
     // e_k = lookup(x_k - m); s = convert<sum>(s + e_k)
     let e = b.alloca(&[n], exp_ty.clone(), "e", cfg.parallel);
