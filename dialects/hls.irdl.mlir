@@ -218,6 +218,15 @@ irdl.dialect @hls {
       %c2 = irdl.base "#builtin.array"
       irdl.attributes {"basis" = %c2}
   }
+  irdl.operation @affine_index {
+      %c0 = irdl.base "!builtin.index"
+      irdl.operands(indices: variadic %c0)
+      %c1 = irdl.base "!builtin.index"
+      irdl.results(result: %c1)
+      %c2 = irdl.base "#builtin.array"
+      %c3 = irdl.base "#builtin.integer"
+      irdl.attributes {"coeffs" = %c2, "offset" = %c3}
+  }
   irdl.operation @fconstant {
       %c0 = irdl.base "!builtin.f32"
       irdl.results(result: %c0)

@@ -142,6 +142,59 @@ irdl.dialect @qdf {
       %c2 = irdl.base "#builtin.integer"
       irdl.attributes {"axis" = %c2}
   }
+  irdl.operation @transpose {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.array"
+      irdl.attributes {"perm" = %c2}
+  }
+  irdl.operation @pad {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.array"
+      %c3 = irdl.base "#builtin.integer"
+      irdl.attributes {"pads" = %c2, "value" = %c3}
+  }
+  irdl.operation @conv {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, weight: %c1, bias: %c2)
+      %c3 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c3)
+      %c4 = irdl.base "#builtin.array"
+      %c5 = irdl.base "#builtin.array"
+      %c6 = irdl.base "#builtin.integer"
+      %c7 = irdl.base "#builtin.type"
+      irdl.attributes {"strides" = %c4, "dilations" = %c5, "group" = %c6, "acc_type" = %c7}
+  }
+  irdl.operation @max_pool {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.array"
+      %c3 = irdl.base "#builtin.array"
+      %c4 = irdl.base "#builtin.array"
+      irdl.attributes {"kernel" = %c2, "strides" = %c3, "dilations" = %c4}
+  }
+  irdl.operation @avg_pool {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.array"
+      %c3 = irdl.base "#builtin.array"
+      %c4 = irdl.base "#builtin.array"
+      %c5 = irdl.base "#builtin.dense_int_or_fp_elements"
+      %c6 = irdl.base "#builtin.type"
+      %c7 = irdl.base "#builtin.type"
+      irdl.attributes {"kernel" = %c2, "strides" = %c3, "dilations" = %c4, "divisors" = %c5, "acc_type" = %c6, "recip_type" = %c7}
+  }
   irdl.operation @fconstant {
       %c0 = irdl.base "!builtin.tensor"
       irdl.results(output: %c0)

@@ -85,3 +85,58 @@ pub fn concat_shape(inputs: &[&[i64]], axis: i64) -> Result<Vec<i64>, String> {
     }
     Ok(out)
 }
+
+/// The shape of `input` transposed by `perm` (`out[i] = input[perm[i]]`), if `perm` is a
+/// permutation of its axes.
+pub fn transpose_shape(input: &[i64], perm: &[i64]) -> Result<Vec<i64>, String> {
+    let mut seen = vec![false; input.len()];
+    if perm.len() != input.len() {
+        return Err(format!("perm {} has {} values, the input has rank {}", fmt_shape(perm), perm.len(), input.len()));
+    }
+    for &p in perm {
+        match usize::try_from(p).ok().filter(|&p| p < input.len()) {
+            Some(p) if !std::mem::replace(&mut seen[p], true) => {}
+            _ => return Err(format!("perm {} is not a permutation of 0..{}", fmt_shape(perm), input.len())),
+        }
+    }
+    Ok(perm.iter().map(|&p| input[p as usize]).collect())
+}
+
+/// Row-major strides of a shape.
+pub fn strides(shape: &[i64]) -> Vec<usize> {
+    let mut s = vec![1usize; shape.len()];
+    for i in (0..shape.len().saturating_sub(1)).rev() {
+        s[i] = s[i + 1] * shape[i + 1].max(0) as usize;
+    }
+    s
+}
+
+/// The row-major data of `input` (shape `shape`) transposed by a valid `perm`.
+pub fn transpose_data<T: Copy>(data: &[T], shape: &[i64], perm: &[i64]) -> Vec<T> {
+    let st = strides(shape);
+    let out: Vec<i64> = perm.iter().map(|&p| shape[p as usize]).collect();
+    let ost: Vec<usize> = perm.iter().map(|&p| st[p as usize]).collect();
+    let total: i64 = out.iter().product();
+    let mut idx = vec![0i64; out.len()];
+    let mut res = Vec::with_capacity(total.max(0) as usize);
+    for _ in 0..total {
+        res.push(data[idx.iter().zip(&ost).map(|(&i, &s)| i as usize * s).sum::<usize>()]);
+        for a in (0..out.len()).rev() {
+            idx[a] += 1;
+            if idx[a] < out[a] {
+                break;
+            }
+            idx[a] = 0;
+        }
+    }
+    res
+}
+
+/// The inverse of a permutation.
+pub fn inverse_perm(perm: &[i64]) -> Vec<i64> {
+    let mut inv = vec![0; perm.len()];
+    for (i, &p) in perm.iter().enumerate() {
+        inv[p as usize] = i as i64;
+    }
+    inv
+}

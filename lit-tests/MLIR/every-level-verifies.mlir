@@ -6,3 +6,7 @@
 // CHECK: OK jet_tagger nn custom
 // CHECK: OK jet_tagger hls generic
 // CHECK: OK mul_sub hls generic
+// CHECK: OK cnn_digits_cnn qdf custom
+// CHECK: OK cnn_digits_cnn qdf-layout generic
+// CHECK: OK cnn_residual hls custom
+// CHECK: OK cnn_conv1d hls generic

@@ -61,7 +61,7 @@ pub fn pipeline_text(o: &CompileOptions) -> String {
         nn_to_qdf.push_str(&format!(" inexact-sums={}", quote(t)));
     }
     format!(
-        "builtin.module(import-onnx,nn-canonicalize,nn-eqsat,nn-to-qdf{{{nn_to_qdf}}},qdf-narrow,qdf-to-hls{{io={} reuse-factor={}}})",
+        "builtin.module(import-onnx,nn-canonicalize,nn-eqsat,nn-to-qdf{{{nn_to_qdf}}},qdf-layout,qdf-narrow,qdf-to-hls{{io={} reuse-factor={}}})",
         o.io, o.reuse_factor
     )
 }

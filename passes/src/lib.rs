@@ -19,6 +19,7 @@ pub mod eqsat;
 pub mod import_onnx;
 pub mod nn_canonicalize;
 pub mod nn_to_qdf;
+pub mod qdf_layout;
 pub mod qdf_narrow;
 pub mod qdf_to_hls;
 pub mod sweep;
@@ -39,6 +40,7 @@ pub fn passes() -> Vec<&'static PassInfo> {
         &nn_canonicalize::NN_CANONICALIZE,
         &eqsat::NN_EQSAT,
         &nn_to_qdf::NN_TO_QDF,
+        &qdf_layout::QDF_LAYOUT,
         &qdf_narrow::QDF_NARROW,
         &qdf_to_hls::QDF_TO_HLS,
     ]
@@ -47,8 +49,8 @@ pub fn passes() -> Vec<&'static PassInfo> {
 /// The default flow from ONNX to the hls dialect.
 pub static DEFAULT_PIPELINE: NamedPipeline = NamedPipeline {
     name: "onnx-to-hls",
-    summary: "the whole flow: import, canonicalize, quantize to fixed point, narrow to proven ranges, lower to HLS",
-    pipeline: "builtin.module(import-onnx,nn-canonicalize,nn-eqsat,nn-to-qdf,qdf-narrow,qdf-to-hls)",
+    summary: "the whole flow: import, canonicalize, quantize to fixed point, absorb layout transposes, narrow to proven ranges, lower to HLS",
+    pipeline: "builtin.module(import-onnx,nn-canonicalize,nn-eqsat,nn-to-qdf,qdf-layout,qdf-narrow,qdf-to-hls)",
 };
 
 /// The pass registry with named pipelines.

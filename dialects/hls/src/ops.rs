@@ -31,6 +31,7 @@ pub fn all() -> Vec<&'static OpDef> {
         Div::def(),
         IndexCast::def(),
         DelinearizeIndex::def(),
+        AffineIndex::def(),
         FConstant::def(),
         Fma::def(),
         Exp::def(),
@@ -449,6 +450,27 @@ shapes (reshape); once loops are unrolled the divisions are by constants and van
         regions: [],
         traits: [Pure],
         verify: Some(verify_delinearize),
+    }
+}
+
+op! {
+    /// A linear combination of indices.
+    pub struct AffineIndex = "hls.affine_index" {
+        summary: "offset + sum of coeffs[i] * indices[i], an index (a window position)",
+        description: r#"The result is `offset + coeffs[0] * i0 + coeffs[1] * i1 + ...` (MLIR's `affine.apply` of a linear
+map). Sliding windows read `o * stride + k * dilation`; once loops are unrolled it is a constant.
+
+```mlir
+%i = "hls.affine_index"(%o, %k) {coeffs = [2, 1], offset = 0 : i64} : (index, index) -> index
+```"#,
+        operands: [],
+        variadic_operands: indices: INDEX,
+        results: [result: INDEX],
+        attributes: [coeffs: I64_ARRAY_ATTR => Vec<i64>, offset: I64_ATTR => i64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_affine_index),
     }
 }
 

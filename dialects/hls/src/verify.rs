@@ -225,6 +225,14 @@ pub(crate) fn verify_delinearize(m: &Module, op: OpId) -> Result<(), String> {
     Ok(())
 }
 
+pub(crate) fn verify_affine_index(m: &Module, op: OpId) -> Result<(), String> {
+    let coeffs = crate::AffineIndex(op).coeffs(m);
+    if coeffs.len() != m.op(op).operands.len() {
+        return Err(format!("has {} coefficients for {} indices", coeffs.len(), m.op(op).operands.len()));
+    }
+    Ok(())
+}
+
 pub(crate) fn verify_bitcast(m: &Module, op: OpId) -> Result<(), String> {
     let (a, r) = (numeric(m, m.operand(op, 0))?, numeric(m, m.result(op, 0))?);
     if a.width != r.width || a.signed != r.signed {

@@ -6,23 +6,7 @@
 use fpgaopt_ir::builtin::{FLOAT_TENSOR, I64_ARRAY_ATTR, I64_ATTR, TYPE_ATTR};
 use fpgaopt_ir::shape::fmt_shape as fmt;
 use fpgaopt_ir::{op, Module, OpId, Type};
-pub use fpgaopt_ir::shape::{concat_shape, norm_axis, slice_shape};
-
-/// The shape of `input` transposed by `perm` (`out[i] = input[perm[i]]`), if `perm` is a
-/// permutation of its axes.
-pub fn transpose_shape(input: &[i64], perm: &[i64]) -> Result<Vec<i64>, String> {
-    let mut seen = vec![false; input.len()];
-    if perm.len() != input.len() {
-        return Err(format!("perm {} has {} values, the input has rank {}", fmt(perm), perm.len(), input.len()));
-    }
-    for &p in perm {
-        match usize::try_from(p).ok().filter(|&p| p < input.len()) {
-            Some(p) if !std::mem::replace(&mut seen[p], true) => {}
-            _ => return Err(format!("perm {} is not a permutation of 0..{}", fmt(perm), input.len())),
-        }
-    }
-    Ok(perm.iter().map(|&p| input[p as usize]).collect())
-}
+pub use fpgaopt_ir::shape::{concat_shape, norm_axis, slice_shape, transpose_shape};
 
 pub(crate) fn verify_transpose(m: &Module, op: OpId) -> Result<(), String> {
     let t = Transpose(op);

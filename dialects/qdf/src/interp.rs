@@ -10,6 +10,7 @@ use fpgaopt_ir::{DenseElements, Module, OpId, ValueId};
 use crate::fixed::FixedType;
 use crate::semantics::float::{self as fsem, DenseOrder, FQuant, QuantRounding};
 use crate::semantics::requant::{self as rsem, Requant, Thresholds};
+use crate::semantics::spatial as sp;
 use crate::semantics::{self as sem, Table, Tensor};
 
 /// A value during interpretation: a float tensor (function inputs/outputs) or a fixed one.
@@ -123,6 +124,14 @@ fn eval_quant_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value,
             let parts: Vec<(&[i128], &[i64])> = ts.iter().map(|t| (&t.data[..], &t.shape[..])).collect();
             Ok(Value::Fixed(sem::Tensor::new(ts[0].ty, &shape, sem::concat_data(&parts, &shape, axis))))
         })(),
+        "qdf.transpose" => match inputs.first() {
+            Some(Value::Float { data, shape: xs }) => Ok(Value::Float { shape: shape.clone(), data: fpgaopt_ir::shape::transpose_data(data, xs, &ints(m, op, "perm")) }),
+            _ => return None,
+        },
+        "qdf.pad" => match inputs.first() {
+            Some(Value::Float { data, shape: xs }) => Ok(Value::Float { shape: shape.clone(), data: sp::pad_data(data, xs, &ints(m, op, "pads"), 0.0).1 }),
+            _ => return None,
+        },
         "qdf.slice" => match inputs.first() {
             Some(Value::Float { data, shape: xs }) => {
                 let start = m.attr(op, "start").and_then(|a| a.as_int()).unwrap_or(0);
@@ -133,6 +142,21 @@ fn eval_quant_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value,
         _ => return None,
     };
     Some(r)
+}
+
+fn ints(m: &Module, op: OpId, name: &str) -> Vec<i64> {
+    m.attr(op, name).and_then(|a| a.as_i64_array()).unwrap_or_default()
+}
+
+/// The window of a pool.
+fn window(m: &Module, op: OpId) -> sp::Window {
+    sp::Window { kernel: ints(m, op, "kernel"), strides: ints(m, op, "strides"), dilations: ints(m, op, "dilations") }
+}
+
+/// The kernel of a `qdf.conv`: its weight's leading axes.
+fn x_kernel(m: &Module, op: OpId) -> Vec<i64> {
+    let w = m.ty(m.operand(op, 1)).shape().unwrap_or(&[]);
+    w[..w.len().saturating_sub(2)].to_vec()
 }
 
 fn type_attr(m: &Module, op: OpId, name: &str) -> Result<FixedType, String> {
@@ -198,6 +222,21 @@ pub fn eval_op(m: &Module, op: OpId, inputs: &[Value]) -> Result<Value, String> 
         }
         "qdf.reshape" => sem::reshape(arg(0)?, &shape),
         "qdf.slice" => sem::slice(arg(0)?, &shape, int_attr(m, op, "start")?),
+        "qdf.transpose" => sp::transpose(arg(0)?, &ints(m, op, "perm")),
+        "qdf.pad" => sp::pad(arg(0)?, &ints(m, op, "pads"), int_attr(m, op, "value")? as i128),
+        "qdf.conv" => {
+            let x = arg(0)?;
+            let win = sp::Window { kernel: x_kernel(m, op), strides: ints(m, op, "strides"), dilations: ints(m, op, "dilations") };
+            let dims = &shape[1..shape.len() - 1];
+            sp::conv(x, arg(1)?, arg(2)?, &win, int_attr(m, op, "group")? as usize, dims, type_attr(m, op, "acc_type")?, out()?)
+        }
+        "qdf.max_pool" => sp::max_pool(arg(0)?, &window(m, op), &shape[1..shape.len() - 1], out()?),
+        "qdf.avg_pool" => {
+            let d = m.attr(op, "divisors").and_then(|a| a.as_dense()).ok_or("missing divisors")?;
+            let divisors: Vec<i64> = (0..d.len()).map(|i| d.get_i64(i)).collect();
+            let (acc, recip) = (type_attr(m, op, "acc_type")?, type_attr(m, op, "recip_type")?);
+            sp::avg_pool(arg(0)?, &window(m, op), &shape[1..shape.len() - 1], &divisors, acc, recip, out()?)
+        }
         other => return Err(format!("no reference semantics for '{other}'")),
     };
     Ok(Value::Fixed(t))

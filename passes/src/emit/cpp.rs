@@ -274,6 +274,24 @@ impl<'a> FnEmitter<'a, '_> {
             }
             return Ok(());
         }
+        if let Some(a) = hls::AffineIndex::of(m, op) {
+            let mut terms = vec![];
+            for (&v, &c) in a.indices(m).to_vec().iter().zip(&a.coeffs(m)) {
+                let e = self.expr(v)?.operand();
+                match c {
+                    0 => {}
+                    1 => terms.push(e),
+                    c => terms.push(format!("{e} * {c}")),
+                }
+            }
+            let off = a.offset(m);
+            if off != 0 || terms.is_empty() {
+                terms.push(off.to_string());
+            }
+            let name = self.fresh(a.result(m), "idx");
+            self.line(&format!("int {name} = {};", terms.join(" + ").replace("+ -", "- ")));
+            return Ok(());
+        }
         if let Some(b) = hls::Bitcast::of(m, op) {
             let r = b.result(m);
             let ty = scalar_type(m, op, r)?;

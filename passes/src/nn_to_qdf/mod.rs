@@ -18,6 +18,7 @@
 mod config;
 pub mod quant;
 pub mod rules;
+pub mod spatial;
 #[cfg(test)]
 pub(crate) mod tests;
 
@@ -241,10 +242,6 @@ fn not_lowered_yet(m: &Module, func: OpId) -> DiagResult<()> {
     for &op in m.block_ops(body) {
         let name = m.op(op).name();
         let why = match name {
-            "nn.conv" => "convolutions come with streaming support",
-            "nn.max_pool" | "nn.average_pool" | "nn.global_average_pool" => "pooling comes with streaming support",
-            "nn.pad" => "padding comes with streaming support (or folds into a convolution)",
-            "nn.transpose" => "transposes come with streaming support",
             "nn.cast" if m.ty(m.operand(op, 0)) != m.ty(m.result(op, 0)) => "only casts to the same type are removed",
             _ => continue,
         };
@@ -571,6 +568,9 @@ impl Converter<'_> {
                 self.m.result(o, 0)
             }
             "nn.batch_norm" => self.batch_norm(op, out_f, weight_f, bias_f)?,
+            "nn.conv" | "nn.max_pool" | "nn.average_pool" | "nn.global_average_pool" => self.window_op(op, out_f, weight_f, bias_f)?,
+            "nn.pad" => self.pad_op(op)?,
+            "nn.transpose" => self.transpose_op(op)?,
             // Computes nothing (nn-canonicalize removes it first in the default pipeline).
             "nn.identity" | "nn.dropout" | "nn.cast" => self.get(m_ops[0], op, &self.s.precision)?,
             other => return Err(op_err(&loc, other, "nn-to-qdf has no conversion for this op")),

@@ -196,6 +196,13 @@ impl<'m> Analysis<'m> {
             }
             "qdf.softmax" => self.softmax(op, t)?,
             "qdf.dense" => self.dense(op, t, &out_shape)?,
+            "qdf.conv" => self.conv(op, t)?,
+            "qdf.transpose" => Facts::of(vec![hull(&unary()?.0)], true),
+            "qdf.pad" => Facts::of(vec![hull(&unary()?.0).hull(Interval::point(int_attr(m, op, "value")?))], true),
+            "qdf.max_pool" => {
+                let (x, tx, _) = unary()?;
+                convert_all(t, &[hull(&x)], tx.frac_bits())
+            }
             "qdf.matmul" => self.matmul(op, t)?,
             "qdf.threshold" => self.threshold(op, t)?,
             "qdf.requant" => self.requant(op, t)?,
@@ -286,6 +293,43 @@ impl<'m> Analysis<'m> {
         }
         f.acc = Some(partial);
         f.acc_zero_bits = if zero_bits == u32::MAX { 0 } else { zero_bits - coarse as u32 };
+        Some(f)
+    }
+
+    /// `qdf.conv`: per output channel, every partial sum of the bias and the window's products
+    /// in order, with the input's hull and the actual weights; exact when no partial sum leaves
+    /// the accumulator (whose grid is at least as fine as the products') or rounds.
+    fn conv(&self, op: OpId, t: &FixedType) -> Option<Facts> {
+        let m = self.m;
+        let acc_t = type_attr(m, op, "acc_type")?;
+        let ((x, tx, _), (w, tw, sw), (b, tb, _)) = (self.operand(op, 0)?, self.operand(op, 1)?, self.operand(op, 2)?);
+        let n = *sw.last()? as usize;
+        let k = numel(&sw) / n.max(1);
+        let fp = tx.frac_bits() + tw.frac_bits();
+        let fa = acc_t.frac_bits();
+        let unknown = || Some(convert_all(t, &[Interval::of_type(&acc_t)], fa));
+        if fa < fp.max(tb.frac_bits()) || fa - fp > 126 || fa - tb.frac_bits() > 126 || k * n > 64 * MAX_ELEMENTS {
+            return unknown();
+        }
+        let (sp, sb) = (fa - fp, fa - tb.frac_bits());
+        let hx = hull(&x);
+        let mut partial = Interval::point(0);
+        let mut finals = Vec::with_capacity(n);
+        for j in 0..n {
+            let mut cur = at(&b, j).finer(sb);
+            let mut h = cur;
+            for kk in 0..k {
+                cur = cur + (hx * at(&w, kk * n + j)).finer(sp);
+                h = h.hull(cur);
+            }
+            partial = partial.hull(h);
+            finals.push(cur);
+        }
+        if !partial.within(super::interval::kept(&acc_t)) {
+            return unknown();
+        }
+        let mut f = convert_all(t, &[hull(&finals)], fa);
+        f.acc = Some(partial);
         Some(f)
     }
 

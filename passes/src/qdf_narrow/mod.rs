@@ -85,6 +85,8 @@ fn retypable(name: &str) -> bool {
     matches!(
         name,
         "qdf.dense"
+            | "qdf.conv"
+            | "qdf.max_pool"
             | "qdf.matmul"
             | "qdf.add"
             | "qdf.sub"
@@ -114,7 +116,7 @@ fn pinned(m: &Module, ops: &[OpId]) -> (HashSet<ValueId>, HashSet<ValueId>) {
         if matches!(d.name(), "qdf.table" | "qdf.softmax" | "qdf.leaky_relu") {
             sign.extend(d.operands.iter().copied());
         }
-        if matches!(d.name(), "qdf.reshape" | "qdf.slice") {
+        if matches!(d.name(), "qdf.reshape" | "qdf.slice" | "qdf.transpose" | "qdf.pad") {
             let (x, y) = (d.operands[0], d.results[0]);
             if keep.contains(&y) {
                 keep.insert(x);
@@ -155,10 +157,17 @@ fn narrow_function(m: &mut Module, func: OpId) {
     for &op in &ops {
         let Some(f) = facts.get(&op) else { continue };
         let name = m.op(op).name();
-        if matches!(name, "qdf.reshape" | "qdf.slice") {
+        if matches!(name, "qdf.reshape" | "qdf.slice" | "qdf.transpose" | "qdf.pad") {
             // Same element type as the (possibly narrowed) input.
             let (x, y) = (m.operand(op, 0), m.result(op, 0));
             if let Some(tx) = FixedType::of_tensor(m.ty(x)) {
+                // A pad with the old type's minimum (a max pool's "never the maximum") keeps
+                // that role in the new type; 0 is in every type.
+                if let (Some(old), Some(v)) = (FixedType::of_tensor(m.ty(y)), m.attr(op, "value").and_then(Attribute::as_int)) {
+                    if v != 0 && v as i128 == old.min_mantissa() {
+                        m.set_attr(op, "value", Attribute::i64(tx.min_mantissa() as i64));
+                    }
+                }
                 let ty = with_elem(m.ty(y), &tx);
                 m.set_type(y, ty);
             }

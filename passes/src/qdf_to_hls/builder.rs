@@ -333,6 +333,37 @@ impl<'a> FnBuilder<'a> {
         v
     }
 
+    /// `offset + sum coeffs[i] * xs[i]` as an index: folded when every term is a constant or the
+    /// sum is one counter, else one `hls.affine_index`.
+    pub fn affine(&mut self, xs: &[ValueId], coeffs: &[i64], offset: i64) -> ValueId {
+        let mut offset = offset;
+        let (mut ops, mut cs) = (vec![], vec![]);
+        for (&x, &c) in xs.iter().zip(coeffs) {
+            if c == 0 {
+                continue;
+            }
+            match self.indices.iter().find(|(_, &v)| v == x) {
+                Some((&k, _)) => offset += k * c,
+                None => {
+                    ops.push(x);
+                    cs.push(c);
+                }
+            }
+        }
+        match (ops.len(), cs.first()) {
+            (0, _) => self.index(offset),
+            (1, Some(1)) if offset == 0 => ops[0],
+            _ => {
+                let spec = hls::AffineIndex::spec(self.loc.clone())
+                    .operands(ops)
+                    .results([Type::Index])
+                    .attr("coeffs", Attribute::i64_array(&cs))
+                    .attr("offset", Attribute::i64(offset));
+                self.value(spec, None)
+            }
+        }
+    }
+
     /// The row-major indices of flat position `flat` in an array of shape `dims`.
     pub fn delinearize(&mut self, flat: ValueId, dims: &[i64]) -> Vec<ValueId> {
         let basis: Vec<i64> = dims.iter().copied().filter(|&d| d != 1).collect();

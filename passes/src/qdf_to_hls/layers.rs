@@ -59,7 +59,7 @@ fn table_of(m: &Module, op: OpId, samples: &str, ty: &str) -> DiagResult<Table> 
 /// The operand names of an op, used for argument and rom names.
 fn roles(name: &str) -> &'static [&'static str] {
     match name {
-        "qdf.dense" | "qdf.fdense" => &["x", "w", "b"],
+        "qdf.dense" | "qdf.fdense" | "qdf.conv" => &["x", "w", "b"],
         "qdf.matmul" | "qdf.add" | "qdf.sub" | "qdf.mul" | "qdf.fadd" | "qdf.fsub" | "qdf.fmul" | "qdf.fdiv" => &["a", "b"],
         _ => &["x"],
     }
@@ -87,8 +87,8 @@ fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
     ];
     for (i, &v) in data.operands.iter().enumerate() {
         let role = match (data.name(), i) {
-            ("qdf.dense" | "qdf.fdense", 1) => "weight",
-            ("qdf.dense" | "qdf.fdense", 2) => "bias",
+            ("qdf.dense" | "qdf.fdense" | "qdf.conv", 1) => "weight",
+            ("qdf.dense" | "qdf.fdense" | "qdf.conv", 2) => "bias",
             (_, 0) => "input",
             _ => "rhs",
         };
@@ -101,7 +101,7 @@ fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
             d.push((key.into(), Attribute::Type(hls_fixed(&t).to_type())));
         }
     }
-    for key in ["axis", "function"] {
+    for key in ["axis", "function", "strides", "dilations", "kernel", "group", "perm", "pads"] {
         if let Some(a) = m.attr(op, key) {
             d.push((key.into(), a.clone()));
         }
@@ -162,7 +162,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         _ => None,
     };
     let acc = match opname {
-        "qdf.dense" | "qdf.matmul" => Some(hls_fixed(&qdf_type_attr(m, op, "acc_type")?).to_type()),
+        "qdf.dense" | "qdf.matmul" | "qdf.conv" | "qdf.avg_pool" => Some(hls_fixed(&qdf_type_attr(m, op, "acc_type")?).to_type()),
         "qdf.softmax" => Some(hls_fixed(&qdf_type_attr(m, op, "sum_type")?).to_type()),
         "qdf.leaky_relu" => Some(hls_fixed(&qdf_type_attr(m, op, "alpha_type")?).to_type()),
         _ => None,
@@ -303,6 +303,33 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             let v = b.load(x, &src);
             b.store(v, y, &dst);
             b.at = saved;
+        }
+        "qdf.conv" | "qdf.max_pool" | "qdf.avg_pool" => {
+            let ints = |k: &str| attrs.iter().find(|(n, _)| n == k).and_then(|(_, a)| a.as_i64_array()).unwrap_or_default();
+            let kernel = if opname == "qdf.conv" { operand_shapes[1][..operand_shapes[1].len() - 2].to_vec() } else { ints("kernel") };
+            let win = super::spatial::Win { kernel, strides: ints("strides"), dilations: ints("dilations") };
+            match opname {
+                "qdf.conv" => {
+                    let acc_ty = acc.clone().unwrap_or(Type::F32);
+                    super::spatial::conv(&mut b, &arrays, y, &operand_shapes[1], &sy, &win, attr("group").unwrap_or(1), &acc_ty, &out_ty)
+                }
+                "qdf.max_pool" => super::spatial::pool(&mut b, x, y, &sy, &win, None, &in_elems[0], &out_ty, name),
+                _ => {
+                    let acc_ty = acc.clone().unwrap_or(Type::F32);
+                    let recip = qdf_type_attr(b.m, op, "recip_type")?;
+                    let d = attrs.iter().find(|(n, _)| n == "divisors").and_then(|(_, a)| a.as_dense()).map(|d| d.to_i64_vec()).unwrap_or_default();
+                    super::spatial::pool(&mut b, x, y, &sy, &win, Some((&acc_ty, &recip, &d)), &in_elems[0], &out_ty, name)
+                }
+            }
+        }
+        "qdf.pad" => {
+            let pads = attrs.iter().find(|(n, _)| n == "pads").and_then(|(_, a)| a.as_i64_array()).unwrap_or_default();
+            let value = if out_ty == Type::F32 { b.fconst(0.0) } else { b.constant(&out_ty, attr("value").unwrap_or(0)) };
+            super::spatial::pad(&mut b, x, y, &sx, &sy, &pads, value)
+        }
+        "qdf.transpose" => {
+            let perm = attrs.iter().find(|(n, _)| n == "perm").and_then(|(_, a)| a.as_i64_array()).unwrap_or_default();
+            super::spatial::transpose(&mut b, x, y, &sy, &perm)
         }
         "qdf.concat" => {
             let axis = attr("axis").unwrap_or(-1).rem_euclid(sy.len().max(1) as i64) as usize;

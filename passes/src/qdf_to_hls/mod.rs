@@ -25,6 +25,7 @@ mod layers;
 mod lookup;
 mod requant;
 mod softmax;
+mod spatial;
 
 use std::collections::HashSet;
 

@@ -13,6 +13,7 @@
 
 pub mod float;
 pub mod requant;
+pub mod spatial;
 
 use crate::fixed::FixedType;
 use crate::verify::{broadcast_shapes, matmul_shape};

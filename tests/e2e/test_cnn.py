@@ -1,0 +1,30 @@
+"""End to end: convolutional networks (python/cnn_models.py) -> `fpgaopt compile` -> `fpgaopt csim`
+(g++) in both io modes, against onnxruntime (float, at fixed<32,16>: every output within 1e-3).
+"""
+
+import numpy as np
+import onnx
+import pytest
+
+import cnn_models
+import ort_reference
+
+WIDE_PRECISION = "fixed<32,16>"
+SAMPLES = 24
+
+
+@pytest.mark.parametrize("io", ["parallel", "serial"])
+@pytest.mark.parametrize("name", sorted(cnn_models.CASES))
+def test_float_cnn_matches_onnxruntime(name, io, fpgaopt, tmp_path):
+    model = cnn_models.build(name)
+    path = tmp_path / f"{name}.onnx"
+    onnx.save(model, path)
+    x = cnn_models.inputs(name, SAMPLES)
+    np.save(tmp_path / "input.npy", x)
+    ref = ort_reference.run(model, x)
+    fpgaopt.check("compile", path, "-o", tmp_path / "prj", "--precision", WIDE_PRECISION, "--io", io)
+    out = fpgaopt.csim(tmp_path / "prj", tmp_path / "input.npy", tmp_path / "output.npy")
+    assert out.shape == ref.shape, f"csim output shape {out.shape}, onnxruntime {ref.shape}"
+    err = np.abs(out.astype(np.float64) - ref)
+    worst = np.unravel_index(np.argmax(err), ref.shape)
+    assert err.max() <= 1e-3, f"{name} ({io}): max abs error {err.max():.3g} at {worst}: csim {out[worst]!r} vs onnxruntime {ref[worst]!r}"
