@@ -205,5 +205,20 @@ def main(argv=None):
         np.save(os.path.join(a.out_dir, f"{name}.in.npy"), inputs(name, a.samples))
 
 
+def qonnx_reference(model, x):
+    """qonnx `execute_onnx` of the QONNX `model` on each sample of x (stacked first output)."""
+    import warnings
+
+    from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.core.onnx_exec import execute_onnx
+    from qonnx.transformation.infer_shapes import InferShapes
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mw = ModelWrapper(model).transform(InferShapes())
+        out = mw.graph.output[0].name
+        return np.stack([execute_onnx(mw, {"input": s[None, ...]})[out][0] for s in x]).astype(np.float32)
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,6 +19,7 @@ mod fold;
 pub mod grid;
 mod quantizer;
 mod requant;
+mod spatial;
 mod tail;
 
 use std::collections::{HashMap, HashSet};
@@ -230,6 +231,9 @@ impl<'a> QConverter<'a> {
             "nn.batch_norm" => self.batch_norm(op),
             "nn.reshape" | "nn.flatten" => self.reshape(op),
             "nn.slice" => self.slice(op),
+            "nn.conv" | "nn.max_pool" | "nn.average_pool" | "nn.global_average_pool" => self.window(op),
+            "nn.pad" | "nn.transpose" => self.move_data(op),
+            "nn.concat" => self.concat(op),
             // Computes nothing (nn-canonicalize removes it first in the default pipeline).
             "nn.identity" | "nn.dropout" | "nn.cast" => self.val(self.base.m.operand(op, 0), op),
             "nn.softmax" => {
