@@ -172,12 +172,31 @@ def conv1d(n):
     return n.model([1, 3, 32], x, [1, 4])
 
 
+def resnet8(n):
+    """MLPerf Tiny's ResNet-8 shape (32x32x3, stacks of 16/32/64 channels): the benchmark network."""
+    x = _input(n)
+    x = n.act(n.node("Relu", [n.bn(n.conv(x, 3, 16, 3, "conv0", pad=1), 16, "bn0")], "relu0"), "act0")
+    cin = 16
+    for i, (c, s) in enumerate([(16, 1), (32, 2), (64, 2)]):
+        y = n.act(n.node("Relu", [n.bn(n.conv(x, cin, c, 3, f"s{i}_conv0", stride=s, pad=1), c, f"s{i}_bn0")], f"s{i}_relu0"), f"s{i}_act0")
+        y = n.act(n.bn(n.conv(y, c, c, 3, f"s{i}_conv1", pad=1), c, f"s{i}_bn1"), f"s{i}_act1", signed=True)
+        skip = x if (cin == c and s == 1) else n.act(n.conv(x, cin, c, 1, f"s{i}_skip", stride=s), f"s{i}_act_skip", signed=True)
+        x = n.act(n.node("Relu", [n.node("Add", [y, skip], f"s{i}_add")], f"s{i}_relu1"), f"s{i}_act2")
+        cin = c
+    x = n.act(n.node("AveragePool", [x], "pool", kernel_shape=[8, 8], strides=[8, 8]), "act_pool")
+    x = n.gemm(n.node("Flatten", [x], "flatten"), 64, 10, "fc")
+    return n.model([1, 3, 32, 32], x, [1, 10])
+
+
+# Benchmark networks: not in the end-to-end tests (docs/benchmarks.md).
+BENCH = {"resnet8": resnet8}
+
 CASES = {"digits_cnn": digits_cnn, "net16": net16, "residual": residual, "concat": concat, "avgpool": avgpool, "conv1d": conv1d}
 
 
 def build(name, quantized=False):
-    """The ONNX model of a case (QONNX with `quantized`)."""
-    return CASES[name](Net(name, quantized))
+    """The ONNX model of a case or benchmark network (QONNX with `quantized`)."""
+    return {**CASES, **BENCH}[name](Net(name, quantized))
 
 
 def inputs(name, count):
@@ -199,7 +218,7 @@ def main(argv=None):
     p.add_argument("--only", nargs="*")
     a = p.parse_args(argv)
     os.makedirs(a.out_dir, exist_ok=True)
-    for name in a.only or CASES:
+    for name in a.only or CASES:  # benchmark networks with --only
         onnx.save(build(name), os.path.join(a.out_dir, f"{name}.onnx"))
         onnx.save(build(name, True), os.path.join(a.out_dir, f"{name}_q.onnx"))
         np.save(os.path.join(a.out_dir, f"{name}.in.npy"), inputs(name, a.samples))

@@ -110,8 +110,11 @@ fn thresholds(m: &Module, c: &Chain, max_levels: usize) -> Option<Steps> {
     if ty.signed_bits() > 62 {
         return None;
     }
-    let shape = m.ty(c.input).shape()?.to_vec();
-    let channels_n = if shape.len() >= 2 { shape[1] as usize } else { 1 };
+    let full = m.ty(c.input).shape()?.to_vec();
+    let channels_n = if full.len() >= 2 { full[1] as usize } else { 1 };
+    // One element per channel is enough (the chain is elementwise with per-channel constants)
+    // and keeps the search independent of the feature map's size.
+    let shape: Vec<i64> = full.iter().enumerate().map(|(i, &d)| if i == 1 { d } else { 1 }).collect();
     let ch = channels(&shape, channels_n);
     let (lo, hi) = (ty.min_mantissa(), ty.max_mantissa());
     let nc = channels_n.max(1);
