@@ -232,6 +232,54 @@ irdl.dialect @nn {
       %c1 = irdl.base "!builtin.tensor"
       irdl.results(output: %c1)
   }
+  irdl.operation @global_max_pool {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+  }
+  irdl.operation @conv_transpose {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, weight: %c1, bias: %c2)
+      %c3 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c3)
+      %c4 = irdl.base "#builtin.array"
+      %c5 = irdl.base "#builtin.array"
+      %c6 = irdl.base "#builtin.array"
+      %c7 = irdl.base "#builtin.array"
+      %c8 = irdl.base "#builtin.integer"
+      irdl.attributes {"strides" = %c4, "pads" = %c5, "dilations" = %c6, "output_padding" = %c7, "group" = %c8}
+  }
+  irdl.operation @resize {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.string"
+      %c3 = irdl.base "#builtin.string"
+      %c4 = irdl.base "#builtin.string"
+      %c5 = irdl.base "#builtin.array"
+      irdl.attributes {"mode" = %c2, "coordinate_transformation_mode" = %c3, "nearest_mode" = %c4, "scales" = %c5}
+  }
+  irdl.operation @depth_to_space {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.integer"
+      %c3 = irdl.base "#builtin.string"
+      irdl.attributes {"blocksize" = %c2, "mode" = %c3}
+  }
+  irdl.operation @space_to_depth {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.integer"
+      irdl.attributes {"blocksize" = %c2}
+  }
   irdl.operation @identity {
       %c0 = irdl.base "!builtin.tensor"
       irdl.operands(input: %c0)

@@ -66,6 +66,11 @@ impl Attribute {
         Attribute::Array(v.iter().map(|&x| Attribute::i64(x)).collect())
     }
 
+    /// An array of `f64` floats.
+    pub fn f64_array(v: &[f64]) -> Attribute {
+        Attribute::Array(v.iter().map(|&x| Attribute::f64(x)).collect())
+    }
+
     pub fn as_int(&self) -> Option<i64> {
         match self {
             Attribute::Int(v, _) => Some(*v),
@@ -126,6 +131,11 @@ impl Attribute {
     /// The elements of an array of integers.
     pub fn as_i64_array(&self) -> Option<Vec<i64>> {
         self.as_array()?.iter().map(Attribute::as_int).collect()
+    }
+
+    /// The values of an array of floats (integers are not accepted).
+    pub fn as_f64_array(&self) -> Option<Vec<f64>> {
+        self.as_array()?.iter().map(|a| if let Attribute::Float(v, _) = a { Some(*v) } else { None }).collect()
     }
 }
 

@@ -73,6 +73,12 @@ pub static I64_ARRAY_ATTR: AttrConstraint = AttrConstraint {
     check: |a| a.as_i64_array().is_some(),
     irdl: Irdl::Base("#builtin.array"),
 };
+/// An array of floats.
+pub static F64_ARRAY_ATTR: AttrConstraint = AttrConstraint {
+    summary: "array of floats",
+    check: |a| a.as_f64_array().is_some(),
+    irdl: Irdl::Base("#builtin.array"),
+};
 /// Any array.
 pub static ARRAY_ATTR: AttrConstraint =
     AttrConstraint { summary: "array", check: |a| a.as_array().is_some(), irdl: Irdl::Base("#builtin.array") };

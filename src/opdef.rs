@@ -247,6 +247,11 @@ impl<'a> FromAttr<'a> for Vec<i64> {
         a.as_i64_array()
     }
 }
+impl<'a> FromAttr<'a> for Vec<f64> {
+    fn from_attr(a: &'a Attribute) -> Option<Self> {
+        a.as_f64_array()
+    }
+}
 impl<'a> FromAttr<'a> for &'a Attribute {
     fn from_attr(a: &'a Attribute) -> Option<Self> {
         Some(a)

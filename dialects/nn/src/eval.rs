@@ -14,8 +14,10 @@
 //!   onnxruntime's fused form (bit-exact; the textbook `(x - mean) / sqrt(var + eps) * scale + bias`
 //!   differs in about half the outputs);
 //! - `softmax`: `e = exp(x - max)`, summed in order, then `e * (1 / sum)` like MLAS;
-//! - `conv`, pooling, `pad`, `transpose`: see `eval/spatial.rs` (conv: im2col order, an FMA chain per
-//!   MLAS K block, then `+ bias`; average pools: window columns summed, then the column sums).
+//! - `conv`, `conv_transpose`, pooling, `pad`, `transpose`: see `eval/spatial.rs` (conv: im2col
+//!   order, an FMA chain per MLAS K block, then `+ bias`; conv_transpose: GEMM then col2im; average
+//!   pools: window columns summed, then the column sums);
+//! - `resize`, `depth_to_space`, `space_to_depth`: element moves (`eval/resample.rs`), exact.
 //!
 //! - quantizers: see [`quant`] (qonnx's numpy steps for QONNX ops, onnxruntime's kernels for ONNX
 //!   QuantizeLinear/DequantizeLinear).
@@ -31,10 +33,12 @@ use crate::verify::{broadcast_shapes, matmul_shape};
 
 mod gemm;
 mod quant;
+mod resample;
 mod spatial;
 use gemm::dot;
 pub use gemm::{dense, dense_with, DenseOrder};
-pub use spatial::{conv, global_average_pool, pad, pool, transpose, Pooling};
+pub use resample::{depth_to_space, resize, space_to_depth};
+pub use spatial::{conv, conv_transpose, global_average_pool, global_max_pool, pad, pool, transpose, Pooling};
 pub use quant::{bipolar_quant, dequantize_linear, qdq, quant, quantize_linear, trunc, QuantParams, TruncParams};
 
 /// A dense f32 tensor in row-major order.
@@ -399,8 +403,21 @@ pub fn eval_parts(data: OpView<'_>, result_shape: Option<&[i64]>, inputs: &[Tens
         "nn.quantize_linear" => {
             quantize_linear(arg(0)?, arg(1)?, arg(2)?, int_attr("bit_width")?, bool_attr("signed")?)
         }
-        "nn.transpose" | "nn.pad" | "nn.conv" | "nn.max_pool" | "nn.average_pool" => eval_spatial(data, inputs),
+        "nn.transpose" | "nn.pad" | "nn.conv" | "nn.conv_transpose" | "nn.max_pool" | "nn.average_pool" => {
+            eval_spatial(data, inputs)
+        }
         "nn.global_average_pool" => global_average_pool(arg(0)?),
+        "nn.global_max_pool" => global_max_pool(arg(0)?),
+        "nn.resize" => {
+            let text = |n: &str| data.attr(n).and_then(|a| a.as_str()).ok_or(format!("missing attribute '{n}'"));
+            let scales = data.attr("scales").and_then(|a| a.as_f64_array()).ok_or("missing attribute 'scales'")?;
+            resize(arg(0)?, &out_shape()?, &scales, text("coordinate_transformation_mode")?, text("nearest_mode")?)
+        }
+        "nn.depth_to_space" => {
+            let crd = data.attr("mode").and_then(|a| a.as_str()) == Some("CRD");
+            depth_to_space(arg(0)?, int_attr("blocksize")?, crd)
+        }
+        "nn.space_to_depth" => space_to_depth(arg(0)?, int_attr("blocksize")?),
         "nn.identity" | "nn.dropout" | "nn.cast" => Ok(arg(0)?.clone()),
         "nn.concat" => concat(inputs, int_attr("axis")?),
         "nn.slice" => slice(arg(0)?, int_attr("axis")?, int_attr("start")?, int_attr("size")?),
@@ -452,6 +469,12 @@ fn eval_spatial(data: OpView<'_>, inputs: &[Tensor]) -> Result<Tensor, String> {
             let window = window(Some(w.shape.get(2..).unwrap_or(&[]).to_vec()))?;
             let group = data.attr("group").and_then(|a| a.as_int()).ok_or("missing attribute 'group'")?;
             conv(x, w, b, &window, usize::try_from(group).map_err(|e| e.to_string())?)
+        }
+        ("nn.conv_transpose", [w, b]) => {
+            let window = window(Some(w.shape.get(2..).unwrap_or(&[]).to_vec()))?;
+            let group = data.attr("group").and_then(|a| a.as_int()).ok_or("missing attribute 'group'")?;
+            let group = usize::try_from(group).map_err(|e| e.to_string())?;
+            conv_transpose(x, w, b, &window, &ints("output_padding")?, group)
         }
         ("nn.max_pool", _) => pool(x, &window(None)?, Pooling::Max),
         ("nn.average_pool", _) => {

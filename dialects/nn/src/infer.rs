@@ -6,6 +6,7 @@ use fpgaopt_ir::Type;
 
 use crate::eval::OpView;
 use crate::layout::{concat_shape, slice_shape, transpose_shape};
+use crate::resample;
 use crate::spatial::{pad_shape, window_of_attrs};
 use crate::verify::{broadcast_shapes, matmul_shape};
 
@@ -81,7 +82,27 @@ pub fn result_type(op: OpView<'_>, operands: &[&Type]) -> Result<Option<Type>, S
             }
             tensor(window_of_attrs(|n| op.attr(n), None)?.result_shape(x, x[1])?)
         }
-        "nn.global_average_pool" => {
+        "nn.conv_transpose" => {
+            let (x, w) = (shape(0)?, shape(1)?);
+            let y = crate::spatial::conv_transpose_shape(x, w, |n| op.attr(n))?;
+            if shape(2)? != [y[1]] {
+                return Err(format!("conv_transpose bias {:?} does not fit {} output channels", shape(2)?, y[1]));
+            }
+            tensor(y)
+        }
+        // From the scales, onnxruntime's rule; a size given by ONNX `sizes` may differ, and then
+        // the type must be given.
+        "nn.resize" => {
+            let scales = op.attr("scales").and_then(|a| a.as_f64_array()).ok_or("missing attribute 'scales'")?;
+            let x = shape(0)?;
+            if scales.len() != x.len() {
+                return Err(format!("{} scales for rank {}", scales.len(), x.len()));
+            }
+            tensor(x.iter().zip(&scales).map(|(&d, &s)| resample::resized_dim(d, s)).collect())
+        }
+        "nn.depth_to_space" => tensor(resample::depth_to_space_shape(shape(0)?, int_attr("blocksize").ok_or("missing blocksize")?)?),
+        "nn.space_to_depth" => tensor(resample::space_to_depth_shape(shape(0)?, int_attr("blocksize").ok_or("missing blocksize")?)?),
+        "nn.global_average_pool" | "nn.global_max_pool" => {
             let mut y = shape(0)?.get(..2).ok_or("pool input has no channel axis")?.to_vec();
             y.resize(shape(0)?.len(), 1);
             tensor(y)

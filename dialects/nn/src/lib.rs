@@ -9,10 +9,12 @@ pub mod infer;
 pub mod layout;
 mod ops;
 pub mod quant;
+pub mod resample;
 pub mod spatial;
 pub mod verify;
 
-pub use spatial::{AveragePool, Conv, GlobalAveragePool, MaxPool, Pad, Window};
+pub use resample::{DepthToSpace, Resize, SpaceToDepth};
+pub use spatial::{AveragePool, Conv, ConvTranspose, GlobalAveragePool, GlobalMaxPool, MaxPool, Pad, Window};
 pub use verify::{broadcast_shapes, broadcast_type, matmul_shape};
 
 pub use ops::*;
@@ -39,11 +41,12 @@ pub static DIALECT: Dialect = Dialect {
 Values are ranked `f32` tensors. Layer ops follow the ONNX operator of the same meaning; where ONNX has
 several spellings (Gemm, MatMul + Add) the importer canonicalises them to one op (`nn.dense`).
 Broadcasting follows numpy/ONNX rules. Constants are `nn.constant` with a dense attribute.
-Sliding-window ops (`nn.conv`, `nn.pad`, `nn.max_pool`, `nn.average_pool`, `nn.global_average_pool`)
-take `[N, C, W]` or `[N, C, H, W]` tensors and carry every ONNX attribute explicitly (pads in ONNX
-order: all begin pads, then all end pads). `nn.identity`, `nn.dropout` and same-type `nn.cast`
-compute nothing; the importer keeps them so rewrites see the model, and `nn-canonicalize` removes
-them.
+Sliding-window ops (`nn.conv`, `nn.conv_transpose`, `nn.pad`, `nn.max_pool`, `nn.average_pool`,
+`nn.global_average_pool`, `nn.global_max_pool`) take `[N, C, W]` or `[N, C, H, W]` tensors and
+carry every ONNX attribute explicitly (pads in ONNX order: all begin pads, then all end pads).
+`nn.resize` (nearest), `nn.depth_to_space` and `nn.space_to_depth` only move elements.
+`nn.identity`, `nn.dropout` and same-type `nn.cast` compute nothing; the importer keeps them so
+rewrites see the model, and `nn-canonicalize` removes them.
 Quantizers (`nn.quant`, `nn.bipolar_quant`, `nn.trunc`, `nn.qdq`, `nn.quantize_linear`) are fake
 quantization: float32 in and out, computed step by step exactly as the reference of their source
 operator does (qonnx for QONNX, onnxruntime for ONNX), so the reference interpreter is bit-exact.

@@ -1,5 +1,5 @@
-//! The sliding-window ops of the `nn` dialect: convolution, constant padding and pooling, on
-//! `[N, C, W]` (1-D) or `[N, C, H, W]` (2-D) tensors with ONNX semantics.
+//! The sliding-window ops of the `nn` dialect: convolution, transposed convolution, constant
+//! padding and pooling, on `[N, C, W]` (1-D) or `[N, C, H, W]` (2-D) tensors with ONNX semantics.
 //!
 //! Every attribute is explicit in the IR (the importer resolves ONNX defaults and `auto_pad`), so the
 //! shape rule ([`Window::output_dims`]) is the one place that knows how a window slides; the
@@ -80,6 +80,31 @@ impl Window {
             .collect()
     }
 
+    /// The output size of each spatial axis of a transposed convolution over `input`: the full
+    /// result `(in - 1) * stride + dilation * (k - 1) + 1`, lengthened by `output_padding` (positions
+    /// no input reaches), then cropped by the pads.
+    pub fn transposed_dims(&self, input: &[i64], output_padding: &[i64]) -> Result<Vec<i64>, String> {
+        self.check(input.len())?;
+        let n = input.len();
+        if output_padding.len() != n || output_padding.iter().any(|&p| p < 0) {
+            return Err(format!("output_padding {} must hold {n} non-negative values", fmt(output_padding)));
+        }
+        (0..n)
+            .map(|i| {
+                let reach = self.dilations[i] as i128 * (self.kernel[i] as i128 - 1) + 1;
+                let full = (input[i] as i128 - 1) * self.strides[i] as i128 + reach + output_padding[i] as i128;
+                let out = full - self.pads[i] as i128 - self.pads[n + i] as i128;
+                if out < 1 || input[i] < 1 {
+                    return Err(format!(
+                        "pads {} leave no output on spatial axis {i} (full size {full})",
+                        fmt(&self.pads)
+                    ));
+                }
+                i64::try_from(out).map_err(|_| format!("spatial axis {i} would have {out} outputs"))
+            })
+            .collect()
+    }
+
     /// Pooling windows must overlap the input: every pad smaller than the kernel (onnxruntime's rule).
     pub fn check_pool_pads(&self) -> Result<(), String> {
         let n = self.kernel.len();
@@ -131,7 +156,7 @@ fn spatial_input(x: &[i64]) -> Result<(), String> {
 }
 
 /// Checks that `y` is `expect`.
-fn result_is(y: &[i64], expect: &[i64]) -> Result<(), String> {
+pub(crate) fn result_is(y: &[i64], expect: &[i64]) -> Result<(), String> {
     if y != expect {
         return Err(format!("result shape {} should be {}", fmt(y), fmt(expect)));
     }
@@ -164,6 +189,14 @@ pub fn window_of_attrs<'a>(
 }
 
 impl Conv {
+    /// The window the kernel slides with (kernel from the weight's spatial dimensions).
+    pub fn window(self, m: &Module) -> Window {
+        let kernel = shape(m, self.weight(m)).get(2..).unwrap_or(&[]).to_vec();
+        Window { strides: self.strides(m), pads: self.pads(m), dilations: self.dilations(m), ceil: false, kernel }
+    }
+}
+
+impl ConvTranspose {
     /// The window the kernel slides with (kernel from the weight's spatial dimensions).
     pub fn window(self, m: &Module) -> Window {
         let kernel = shape(m, self.weight(m)).get(2..).unwrap_or(&[]).to_vec();
@@ -207,6 +240,38 @@ pub(crate) fn verify_conv(m: &Module, op: OpId) -> Result<(), String> {
     }
     let win = window_of(m, op, Some(w[2..].to_vec()))?;
     result_is(&shape(m, c.output(m)), &win.result_shape(&x, w[0])?)
+}
+
+/// The result shape `[N, M, out...]` of a transposed convolution of `x` `[N, C, ...]` by `w`
+/// `[C, M / group, k...]` with attributes read by `attr`.
+pub fn conv_transpose_shape<'a>(
+    x: &[i64],
+    w: &[i64],
+    attr: impl Fn(&str) -> Option<&'a fpgaopt_ir::Attribute>,
+) -> Result<Vec<i64>, String> {
+    spatial_input(x)?;
+    if w.len() != x.len() {
+        return Err(format!("weight {} must have the input's rank {} ([C, M / group, k...])", fmt(w), x.len()));
+    }
+    let group = attr("group").and_then(|a| a.as_int()).ok_or("missing integer attribute 'group'")?;
+    if group <= 0 || x[1] % group != 0 || w[0] != x[1] {
+        return Err(format!("weight {} must be [C, M / group, k...] for {} input channels in {group} groups", fmt(w), x[1]));
+    }
+    let win = window_of_attrs(&attr, Some(w[2..].to_vec()))?;
+    let adj = attr("output_padding").and_then(|a| a.as_i64_array()).ok_or("missing integer-array attribute 'output_padding'")?;
+    let mut out = vec![x[0], w[1] * group];
+    out.extend(win.transposed_dims(&x[2..], &adj)?);
+    Ok(out)
+}
+
+pub(crate) fn verify_conv_transpose(m: &Module, op: OpId) -> Result<(), String> {
+    let c = ConvTranspose(op);
+    let (x, w, b) = (shape(m, c.input(m)), shape(m, c.weight(m)), shape(m, c.bias(m)));
+    let y = conv_transpose_shape(&x, &w, |n| m.attr(op, n))?;
+    if b != [y[1]] {
+        return Err(format!("bias must be [{}], got {}", y[1], fmt(&b)));
+    }
+    result_is(&shape(m, c.output(m)), &y)
 }
 
 pub(crate) fn verify_pool(m: &Module, op: OpId) -> Result<(), String> {
@@ -308,6 +373,36 @@ op! {
         regions: [],
         traits: [Pure],
         verify: Some(verify_pool),
+    }
+}
+
+op! {
+    /// A 1-D or 2-D transposed convolution.
+    pub struct ConvTranspose = "nn.conv_transpose" {
+        summary: "1-D or 2-D transposed convolution (ONNX ConvTranspose), NCHW, with bias",
+        description: "`input` is `[N, C, W]` or `[N, C, H, W]`, `weight` `[C, M / group, kW]` or `[C, M / group, kH, kW]`, `bias` `[M]` (zeros when the ONNX node has none). Each input position scatters its weighted values into a window of the output: input `i` reaches output `i * stride + k * dilation - pad_begin`. Output size per axis: `(in - 1) * stride + dilation * (kernel - 1) + 1 + output_padding - pad_begin - pad_end` (the importer resolves `auto_pad` and `output_shape` into `pads` and `output_padding`, onnxruntime's way).\n\nIn float32 (onnxruntime's GEMM + col2im): each column value `sum_c w[c, m, ky, kx] * x[c, iy, ix]` is a fused multiply-add chain over the group's input channels (MLAS's K blocks), or with a single input position MLAS's transposed-B M = 1 kernel; each output then starts at 0 and adds the column values that reach it in `(m, ky, kx)` order, then `+ bias`.\n\n```mlir\n%y = \"nn.conv_transpose\"(%x, %w, %b) {dilations = [1, 1], group = 1, output_padding = [1, 1], pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x4x4x4xf32>, tensor<4x2x3x3xf32>, tensor<2xf32>) -> tensor<1x2x8x8xf32>\n```",
+        operands: [input: FLOAT_TENSOR, weight: FLOAT_TENSOR, bias: FLOAT_TENSOR],
+        results: [output: FLOAT_TENSOR],
+        attributes: [strides: I64_ARRAY_ATTR => Vec<i64>, pads: I64_ARRAY_ATTR => Vec<i64>, dilations: I64_ARRAY_ATTR => Vec<i64>, output_padding: I64_ARRAY_ATTR => Vec<i64>, group: I64_ATTR => i64],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_conv_transpose),
+    }
+}
+
+op! {
+    /// Global max pooling.
+    pub struct GlobalMaxPool = "nn.global_max_pool" {
+        summary: "maximum over all spatial positions per channel (ONNX GlobalMaxPool)",
+        description: "`[N, C, ...]` to `[N, C, 1, ...]`: the largest of each channel's spatial elements (a NaN never wins, as with `>`). A maximum does not depend on the order, so the result is exact.\n\n```mlir\n%y = \"nn.global_max_pool\"(%x) : (tensor<1x8x4x4xf32>) -> tensor<1x8x1x1xf32>\n```",
+        operands: [input: FLOAT_TENSOR],
+        results: [output: FLOAT_TENSOR],
+        attributes: [],
+        optional_attributes: [],
+        regions: [],
+        traits: [Pure],
+        verify: Some(verify_global_pool),
     }
 }
 

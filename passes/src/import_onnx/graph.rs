@@ -353,7 +353,13 @@ impl Importer<'_> {
         if !default_domain {
             return Err(node.err(format!("unsupported operator (domain '{domain}')")));
         }
-        if self.shape_node(node)? || self.layer_node(node)? || self.spatial_node(node)? || self.linear_quant_node(node)? {
+        if self.shape_node(node)?
+            || self.layer_node(node)?
+            || self.spatial_node(node)?
+            || self.resample_node(node)?
+            || self.linear_quant_node(node)?
+            || self.integer_conv_node(node)?
+        {
             return Ok(());
         }
         Err(node.err("unsupported operator"))

@@ -61,6 +61,7 @@ impl Importer<'_> {
                 self.unary(node, fpgaopt_nn::LeakyRelu::def(), attrs, |t| eval::leaky_relu(t, alpha))?
             }
             "Clip" => self.clip(node)?,
+            "HardSigmoid" => self.hard_sigmoid(node)?,
             "Softmax" => self.softmax(node)?,
             "BatchNormalization" => self.batch_norm(node)?,
             _ => return Ok(false),
@@ -356,6 +357,23 @@ impl Importer<'_> {
         attrs.extend(lo.map(|v| ("min", Attribute::f64(v as f64))));
         attrs.extend(hi.map(|v| ("max", Attribute::f64(v as f64))));
         self.unary(node, fpgaopt_nn::Clip::def(), attrs, |t| eval::clip(t, lo, hi))
+    }
+
+    /// HardSigmoid as `clip(x * alpha + beta, 0, 1)`: onnxruntime rounds the product and the sum
+    /// separately (no fused multiply-add), so the three ops are bit-identical to it.
+    fn hard_sigmoid(&mut self, node: &Node) -> DiagResult<()> {
+        let (alpha, beta) = (node.float("alpha", 0.2)?, node.float("beta", 0.5)?);
+        let f = move |t: &Tensor| eval::clip(&t.map(|v| v * alpha + beta), Some(0.0), Some(1.0));
+        let x = self.req(node, 0)?;
+        let Val::Ir(xv) = x else { return self.unary(node, fpgaopt_nn::Clip::def(), vec![], f) };
+        let shape = self.shape(&x);
+        let (av, bv) = (self.new_constant(node, &Const::f32(vec![], vec![alpha]))?, self.new_constant(node, &Const::f32(vec![], vec![beta]))?);
+        let scaled = self.emit(node, fpgaopt_nn::Mul::def(), vec![xv, av], shape.clone(), vec![]);
+        let shifted = self.emit(node, fpgaopt_nn::Add::def(), vec![scaled, bv], shape.clone(), vec![]);
+        let bounds = vec![("min", Attribute::f64(0.0)), ("max", Attribute::f64(1.0))];
+        let y = self.emit(node, fpgaopt_nn::Clip::def(), vec![shifted], shape, bounds);
+        self.define(node, 0, Val::Ir(y));
+        Ok(())
     }
 
     /// Softmax: opset 13 semantics directly; before opset 13 the input is coerced to 2-D around

@@ -25,8 +25,10 @@
 mod consts;
 mod graph;
 mod layers;
+mod qconv;
 mod qdq;
 mod qonnx;
+mod resample;
 mod shapes;
 mod spatial;
 
@@ -59,22 +61,27 @@ the `nn` op of the same meaning; Identity, Dropout and Cast to FLOAT of computed
 `nn.identity`, `nn.dropout`, `nn.cast {to = f32}` (constants and integer codes forward); Unsqueeze,
 Squeeze and size-1-axis Transposes of computed tensors -> `nn.reshape`, other Transposes ->
 `nn.transpose`. Conv (1-D/2-D, bias zeros when absent), Pad (constant mode; attribute form before
-opset 11, constant inputs and opset 18 axes after), MaxPool, AveragePool, GlobalAveragePool ->
-`nn.conv`, `nn.pad`, `nn.max_pool`, `nn.average_pool`, `nn.global_average_pool` with every attribute
-explicit: ONNX defaults filled in and `auto_pad` (NOTSET, SAME_UPPER, SAME_LOWER, VALID) resolved to
-pads. Each op's location is the ONNX node name inside the file.
+opset 11, constant inputs and opset 18 axes after), MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool, ConvTranspose ->
+`nn.conv`, `nn.pad`, `nn.max_pool`, `nn.average_pool`, `nn.global_average_pool`,
+`nn.global_max_pool`, `nn.conv_transpose` with every attribute explicit: ONNX defaults filled in
+and `auto_pad` (NOTSET, SAME_UPPER, SAME_LOWER, VALID) and ConvTranspose's `output_shape` resolved
+to pads and output padding. Resize and Upsample in nearest mode (constant scales or sizes) ->
+`nn.resize`; DepthToSpace (DCR, CRD), SpaceToDepth -> `nn.depth_to_space`, `nn.space_to_depth`;
+HardSigmoid -> `nn.mul`, `nn.add`, `nn.clip` (bit-identical to onnxruntime). Each op's location is the ONNX node name inside the file.
 
 Quantizers: QONNX Quant/IntQuant -> `nn.quant`, BipolarQuant -> `nn.bipolar_quant`, Trunc
 (versions 1 and 2) -> `nn.trunc` (domains qonnx.custom_op.general, finn.custom_op.general, finn,
 onnx.brevitas and the default domain); ONNX QuantizeLinear -> DequantizeLinear -> `nn.qdq`,
 QuantizeLinear alone -> `nn.quantize_linear`, DequantizeLinear of codes -> `nn.sub`/`nn.mul`
-(of constants: folded), QLinearMatMul and MatMulInteger -> exact integer `nn.dense` chains. Each
+(of constants: folded), QLinearMatMul and MatMulInteger -> exact integer `nn.dense` chains, QLinearConv and
+ConvInteger -> exact integer `nn.conv` chains. Each
 keeps the reference's float32 semantics bit for bit (qonnx for QONNX, onnxruntime for ONNX).
 
 Errors are diagnostics naming the node and its op type: `node 'topk_1' (TopK): unsupported
 operator`; malformed quantizers (bit width 0 or above 32, a scale that is not positive, a
 per-channel scale of the wrong length) are errors too, and so are reflect/edge/wrap Pad modes, pads
-of the wrong length or negative, an unknown auto_pad and a used MaxPool Indices output; an unreadable file gives `cannot parse ONNX
+of the wrong length or negative, an unknown auto_pad, a used MaxPool Indices output, Resize modes other than nearest
+(`mode 'cubic' is not supported (only nearest)`) and tf_crop_and_resize; an unreadable file gives `cannot parse ONNX
 model: <reason>`."#,
     options: &[],
     run,

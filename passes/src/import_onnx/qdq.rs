@@ -59,7 +59,7 @@ pub(crate) fn is_code_type(dtype: i32) -> bool {
 }
 
 /// The most a dense product of codes may reach and still be exact in f32.
-const EXACT_F32: i64 = 1 << 24;
+pub(super) const EXACT_F32: i64 = 1 << 24;
 
 impl Importer<'_> {
     /// Imports an ONNX linear-quantization operator; false when the op type is not one.
@@ -80,7 +80,7 @@ impl Importer<'_> {
     }
 
     /// The integer type of a (de)quantizer: its zero point's type, else `output_dtype`, else uint8.
-    fn linear_type(&self, node: &Node, zp_input: usize, fallback: Option<i32>) -> DiagResult<(i64, bool, i32)> {
+    pub(super) fn linear_type(&self, node: &Node, zp_input: usize, fallback: Option<i32>) -> DiagResult<(i64, bool, i32)> {
         let dtype = match self.input(node, zp_input)? {
             Some(_) => self.input_dtype(node, zp_input),
             None => fallback,
@@ -279,28 +279,36 @@ impl Importer<'_> {
         let (y_bits, y_signed, y_dtype) = self.linear_type(node, 7, None)?;
         // onnxruntime: a_scale * b_scale[j] / y_scale, left to right in float32.
         let mult: Vec<f32> = bs.iter().map(|&b| a_scale * b / y_scale).collect();
-        self.set_output_dtype(node, 0, y_dtype);
-        let acc = match self.integer_dense(node, a, a_zp, &w, n)? {
+        let acc = self.integer_dense(node, a, a_zp, &w, n)?;
+        self.requantize(node, acc, &column_const(&mult, n), y_zp, (y_bits, y_signed, y_dtype))
+    }
+
+    /// The QOperator output: exact integer accumulators `acc` times the float32 multipliers
+    /// `mult`, quantized with scale 1 and the zero point `y_zp` to the type `y` (bits, signed,
+    /// ONNX type), as onnxruntime's requantization does; constants fold.
+    pub(super) fn requantize(&mut self, node: &Node, acc: Val, mult: &Const, y_zp: f32, y: (i64, bool, i32)) -> DiagResult<()> {
+        let (bits, signed, dtype) = y;
+        self.set_output_dtype(node, 0, dtype);
+        let acc = match acc {
             Val::Ir(acc) => acc,
             Val::Const(c) => {
-                let v = eval::mul(&f32_tensor(&c), &f32_tensor(&column_const(&mult, n))).map_err(|e| node.err(e))?;
-                let q = eval::quantize_linear(&v, &Tensor::scalar(1.0), &Tensor::scalar(y_zp), y_bits, y_signed)
+                let v = eval::mul(&f32_tensor(&c), &f32_tensor(mult)).map_err(|e| node.err(e))?;
+                let q = eval::quantize_linear(&v, &Tensor::scalar(1.0), &Tensor::scalar(y_zp), bits, signed)
                     .map_err(|e| node.err(e))?;
                 self.define(node, 0, Val::Const(Const::i64(q.shape, q.data.iter().map(|&v| v as i64).collect())));
                 return Ok(());
             }
         };
         let out = self.shape(&Val::Ir(acc));
-        let mv = self.new_constant(node, &column_const(&mult, n))?;
+        let mv = self.new_constant(node, mult)?;
         let v = self.emit(node, fpgaopt_nn::Mul::def(), vec![acc, mv], out.clone(), vec![]);
         let one = Const::f32(vec![], vec![1.0]);
         let z = Const::f32(vec![], vec![y_zp]);
         let (ov, zv) = (self.new_constant(node, &one)?, self.new_constant(node, &z)?);
-        let attrs = vec![("bit_width", Attribute::i64(y_bits)), ("signed", Attribute::Bool(y_signed))];
+        let attrs = vec![("bit_width", Attribute::i64(bits)), ("signed", Attribute::Bool(signed))];
         let y = self.emit(node, fpgaopt_nn::QuantizeLinear::def(), vec![v, ov, zv], out, attrs);
-        self.int_ranges.insert(y, int_range(y_bits, y_signed, false));
-        self.quantized.insert(y, Quantized { input: v, scale: one, zero_point: z, bits: y_bits, signed: y_signed });
-        self.set_output_dtype(node, 0, y_dtype);
+        self.int_ranges.insert(y, int_range(bits, signed, false));
+        self.quantized.insert(y, Quantized { input: v, scale: one, zero_point: z, bits, signed });
         self.define(node, 0, Val::Ir(y));
         Ok(())
     }
@@ -393,7 +401,7 @@ impl Importer<'_> {
 }
 
 /// Per-column values of a scalar or `[N]` parameter.
-fn column_values(node: &Node, c: &Const, n: i64, what: &str) -> DiagResult<Vec<f32>> {
+pub(super) fn column_values(node: &Node, c: &Const, n: i64, what: &str) -> DiagResult<Vec<f32>> {
     match c.len() {
         1 => Ok(vec![c.to_f32()[0]; n as usize]),
         l if l as i64 == n && c.shape.len() == 1 => Ok(c.to_f32()),

@@ -1,5 +1,5 @@
-//! Sliding-window operators: Conv, Pad (constant mode), MaxPool, AveragePool and
-//! GlobalAveragePool. ONNX defaults and `auto_pad` are resolved here, so the `nn` ops carry every
+//! Sliding-window operators: Conv, ConvTranspose, Pad (constant mode), MaxPool, AveragePool,
+//! GlobalAveragePool and GlobalMaxPool. ONNX defaults and `auto_pad` are resolved here, so the `nn` ops carry every
 //! attribute explicitly; a node whose inputs are all constants is folded with `fpgaopt_nn::eval`.
 
 use fpgaopt_ir::{Attribute, DiagResult, OpDef};
@@ -21,14 +21,20 @@ impl Importer<'_> {
         match node.op_type() {
             "Conv" => self.conv(node)?,
             "MaxPool" | "AveragePool" => self.pool(node)?,
-            "GlobalAveragePool" => {
+            "GlobalAveragePool" | "GlobalMaxPool" => {
                 let x = self.req(node, 0)?;
                 let shape = self.spatial_shape(node, &x)?;
                 let mut out = shape[..2].to_vec();
                 out.resize(shape.len(), 1);
-                let def = fpgaopt_nn::GlobalAveragePool::def();
-                self.fold_or_emit(node, def, vec![x], out, vec![], |t| eval::global_average_pool(&t[0]))?
+                if node.op_type() == "GlobalMaxPool" {
+                    let def = fpgaopt_nn::GlobalMaxPool::def();
+                    self.fold_or_emit(node, def, vec![x], out, vec![], |t| eval::global_max_pool(&t[0]))?
+                } else {
+                    let def = fpgaopt_nn::GlobalAveragePool::def();
+                    self.fold_or_emit(node, def, vec![x], out, vec![], |t| eval::global_average_pool(&t[0]))?
+                }
             }
+            "ConvTranspose" => self.conv_transpose(node)?,
             "Pad" => self.pad(node)?,
             _ => return Ok(false),
         }
@@ -36,7 +42,7 @@ impl Importer<'_> {
     }
 
     /// The shape of a sliding-window input: `[N, C, W]` or `[N, C, H, W]`.
-    fn spatial_shape(&self, node: &Node, x: &Val) -> DiagResult<Vec<i64>> {
+    pub(super) fn spatial_shape(&self, node: &Node, x: &Val) -> DiagResult<Vec<i64>> {
         let shape = self.shape(x);
         if !(3..=4).contains(&shape.len()) {
             return Err(node.err(format!("input must be [N, C, W] or [N, C, H, W] (1-D or 2-D), got {shape:?}")));
@@ -46,7 +52,7 @@ impl Importer<'_> {
 
     /// The window of a Conv or pooling node over `input`: strides and dilations default to 1,
     /// `auto_pad` resolved to explicit pads, every length and sign checked.
-    fn window(&self, node: &Node, kernel: Vec<i64>, input: &[i64], ceil: bool) -> DiagResult<Window> {
+    pub(super) fn window(&self, node: &Node, kernel: Vec<i64>, input: &[i64], ceil: bool) -> DiagResult<Window> {
         let n = kernel.len();
         let mut w = Window::unit(kernel);
         w.ceil = ceil;
@@ -67,7 +73,7 @@ impl Importer<'_> {
 
     /// The result of `def` on `vals`: folded with `f` when they are all float constants, else the
     /// op (an absent input, such as Conv's bias, becomes a constant at the node).
-    fn fold_or_emit(
+    pub(super) fn fold_or_emit(
         &mut self,
         node: &Node,
         def: &'static OpDef,
@@ -129,6 +135,89 @@ impl Importer<'_> {
         ];
         let f = |t: &[Tensor]| eval::conv(&t[0], &t[1], &t[2], &window, group as usize);
         self.fold_or_emit(node, fpgaopt_nn::Conv::def(), vec![x, w, bias], out, attrs, f)
+    }
+
+    /// ConvTranspose: pads and output padding resolved from `auto_pad` and `output_shape` the way
+    /// onnxruntime 1.32 does: the total pad is `full - output_shape` (or `full - in * stride` for
+    /// SAME_*), its odd unit at the end with SAME_UPPER and at the start otherwise; an
+    /// `output_shape` beyond the full result lengthens it as output padding, which must stay below
+    /// the stride.
+    fn conv_transpose(&mut self, node: &Node) -> DiagResult<()> {
+        let (x, w) = (self.req(node, 0)?, self.req(node, 1)?);
+        let (xs, ws) = (self.spatial_shape(node, &x)?, self.shape(&w));
+        if ws.len() != xs.len() || ws[0] != xs[1] {
+            return Err(node.err(format!("weight {ws:?} must be [C, M / group, k...] with C = {} and the input's rank", xs[1])));
+        }
+        let n = xs.len() - 2;
+        let kernel = ws[2..].to_vec();
+        if let Some(k) = node.ints("kernel_shape")?.filter(|k| *k != kernel) {
+            return Err(node.err(format!("kernel_shape {k:?} does not match the weight {ws:?}")));
+        }
+        let group = node.int("group", 1)?;
+        if group <= 0 || xs[1] % group != 0 {
+            return Err(node.err(format!("group {group} does not divide the input channels {}", xs[1])));
+        }
+        let mut win = Window::unit(kernel);
+        win.strides = node.ints("strides")?.unwrap_or(win.strides);
+        win.dilations = node.ints("dilations")?.unwrap_or(win.dilations);
+        win.pads = node.ints("pads")?.unwrap_or(win.pads);
+        win.check(n).map_err(|e| node.err(e))?;
+        let mut adj = node.ints("output_padding")?.unwrap_or(vec![0; n]);
+        if adj.len() != n || adj.iter().any(|&a| a < 0) {
+            return Err(node.err(format!("output_padding {adj:?} must hold {n} non-negative values")));
+        }
+        let auto_pad = Importer::string_attr(node, "auto_pad")?.unwrap_or_default();
+        if !["", "NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"].contains(&auto_pad.as_str()) {
+            return Err(node.err(format!("auto_pad '{auto_pad}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID")));
+        }
+        let output_shape = node.ints("output_shape")?;
+        if output_shape.as_ref().is_some_and(|o| o.len() != n) {
+            return Err(node.err(format!("output_shape {:?} must hold the {n} spatial sizes", output_shape.unwrap_or_default())));
+        }
+        for i in 0..n {
+            // i128: the attributes come from the model, and absurd values must not overflow.
+            let (s, d, k) = (win.strides[i] as i128, win.dilations[i] as i128, win.kernel[i] as i128);
+            let full = (xs[2 + i] as i128 - 1) * s + (k - 1) * d + 1 + adj[i] as i128;
+            let total = match (&output_shape, auto_pad.as_str()) {
+                (Some(o), _) => Some(full - o[i] as i128),
+                (None, "SAME_UPPER" | "SAME_LOWER") => Some((full - xs[2 + i] as i128 * s).max(0)),
+                (None, "VALID") => Some(0),
+                (None, _) => None,
+            };
+            let extra = adj[i] as i128 + total.map_or(0, |t| (-t).max(0));
+            // onnxruntime checks that a convolution of the output gives back the input size.
+            if extra >= s {
+                let what = if total.is_some_and(|t| t < 0) { "output_shape asks for" } else { "output_padding gives" };
+                return Err(node.err(format!(
+                    "{what} {extra} extra positions on spatial axis {i}, which must be fewer than the stride {s}"
+                )));
+            }
+            adj[i] = extra as i64;
+            if let Some(pad) = total.map(|t| t.max(0)) {
+                let head = if auto_pad == "SAME_UPPER" { pad / 2 } else { pad - pad / 2 };
+                let fit = |v: i128| i64::try_from(v).map_err(|_| node.err(format!("padding of {v} on spatial axis {i}")));
+                (win.pads[i], win.pads[n + i]) = (fit(head)?, fit(pad - head)?);
+            }
+        }
+        let m = ws[1] * group;
+        let bias = match self.input(node, 2)? {
+            Some(b) => b,
+            None => Val::Const(Const::f32(vec![m], vec![0.0; m as usize])),
+        };
+        if self.shape(&bias) != [m] {
+            return Err(node.err(format!("bias must be [{m}], got {:?}", self.shape(&bias))));
+        }
+        let mut out = vec![xs[0], m];
+        out.extend(win.transposed_dims(&xs[2..], &adj).map_err(|e| node.err(e))?);
+        let attrs = vec![
+            ("dilations", ints(&win.dilations)),
+            ("group", Attribute::i64(group)),
+            ("output_padding", ints(&adj)),
+            ("pads", ints(&win.pads)),
+            ("strides", ints(&win.strides)),
+        ];
+        let f = |t: &[Tensor]| eval::conv_transpose(&t[0], &t[1], &t[2], &win, &adj, group as usize);
+        self.fold_or_emit(node, fpgaopt_nn::ConvTranspose::def(), vec![x, w, bias], out, attrs, f)
     }
 
     fn pool(&mut self, node: &Node) -> DiagResult<()> {

@@ -16,6 +16,9 @@
 //!   sums in row-major order; both are bit-identical to onnxruntime 1.32 in the tests;
 //! - global average pool: each channel summed in four vector lanes, reduced as
 //!   `(l0 + l2) + (l1 + l3)`, the remainder added in order, then divided by the count;
+//! - conv_transpose: onnxruntime's GEMM (each column value an FMA chain over the group's input
+//!   channels) then col2im (each output adds the column values reaching it in `(m, ky, kx)` order,
+//!   starting from 0), then `+ bias`;
 //! - max pool: the running maximum, column by column (NaN never wins, as with `>`).
 
 use super::gemm::{dot_blocked, dot_m1, dot_m1_transposed};
@@ -114,6 +117,68 @@ pub fn conv(x: &Tensor, weight: &Tensor, bias: &Tensor, w: &Window, group: usize
     Tensor::new(shape, data)
 }
 
+/// ONNX ConvTranspose: `x` `[N, C, ...]`, `weight` `[C, M / group, k...]`, `bias` `[M]`, output
+/// sizes from [`Window::transposed_dims`].
+pub fn conv_transpose(
+    x: &Tensor,
+    weight: &Tensor,
+    bias: &Tensor,
+    w: &Window,
+    output_padding: &[i64],
+    group: usize,
+) -> Result<Tensor, String> {
+    let [n, c, h, wd] = nchw(&x.shape)?;
+    let [cw, mg, kh, kw] = nchw(&weight.shape)?;
+    if group == 0 || cw != c || c % group != 0 || bias.shape != [(mg * group) as i64] {
+        return Err(format!("conv_transpose shapes {:?} * {:?} + {:?} do not fit group {group}", x.shape, weight.shape, bias.shape));
+    }
+    let m = mg * group;
+    let mut shape = vec![n as i64, m as i64];
+    shape.extend(w.transposed_dims(&x.shape[2..], output_padding)?);
+    let [_, _, oh, ow] = nchw(&shape)?;
+    let p = Plane::of(w);
+    let (cg, taps, positions) = (c / group, kh * kw, h * wd);
+    // onnxruntime's GEMM: column rows (m, ky, kx) times the input positions, summed over the
+    // group's channels; the weight is prepacked (A not transposed) unless a dimension is 1.
+    let rows = mg * taps;
+    let k_block = conv_k_block(cg, positions);
+    let mut products = vec![0.0f32; cg];
+    let mut data = vec![0.0f32; n * m * oh * ow];
+    for b in 0..n {
+        for g in 0..group {
+            for r in 0..rows {
+                let (oc, ky, kx) = (g * mg + r / taps, r % taps / kw, r % kw);
+                let wt = |ci: usize| weight.data[((g * cg + ci) * mg + r / taps) * taps + ky * kw + kx];
+                for iy in 0..h {
+                    for ix in 0..wd {
+                        let input = |ci: usize| x.data[((b * c + g * cg + ci) * h + iy) * wd + ix];
+                        let col = if positions == 1 && cg > 1 {
+                            // One input position: MLAS's N = 1 path, the transposed-B M = 1 kernel
+                            // for a prepacked weight.
+                            products.iter_mut().enumerate().for_each(|(i, p)| *p = input(i) * wt(i));
+                            if rows > 1 {
+                                dot_m1_transposed(&products, r, rows, 0.0)
+                            } else {
+                                dot_m1(&products, 0.0)
+                            }
+                        } else {
+                            dot_blocked(cg, k_block, None, input, wt)
+                        };
+                        let (oy, ox) = (p.at(0, iy, ky), p.at(1, ix, kx));
+                        if oy >= 0 && ox >= 0 && oy < oh as i64 && ox < ow as i64 {
+                            data[((b * m + oc) * oh + oy as usize) * ow + ox as usize] += col;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (i, v) in data.iter_mut().enumerate() {
+        *v += bias.data[i / (oh * ow) % m];
+    }
+    Tensor::new(shape, data)
+}
+
 /// The K block of MLAS's convolution GEMM for `k` terms and `outputs` positions per channel: it
 /// starts at 128 and doubles while its N stride (128) halves down to 16 and still covers the outputs.
 fn conv_k_block(k: usize, outputs: usize) -> usize {
@@ -196,6 +261,18 @@ pub fn global_average_pool(x: &Tensor) -> Result<Tensor, String> {
     let mut shape = x.shape[..2].to_vec();
     shape.resize(x.shape.len(), 1);
     Tensor::new(shape, data)
+}
+
+/// ONNX GlobalMaxPool: the maximum of each channel's spatial elements (NaN never wins).
+pub fn global_max_pool(x: &Tensor) -> Result<Tensor, String> {
+    if x.shape.len() < 3 {
+        return Err(format!("expected [N, C, ...], got {:?}", x.shape));
+    }
+    let inner = x.shape[2..].iter().product::<i64>().max(1) as usize;
+    let max = |ch: &[f32]| ch.iter().fold(f32::NEG_INFINITY, |m, &v| if v > m { v } else { m });
+    let mut shape = x.shape[..2].to_vec();
+    shape.resize(x.shape.len(), 1);
+    Tensor::new(shape, x.data.chunks(inner).map(max).collect())
 }
 
 /// MLAS's vector reduction: four lane sums, reduced as `(l0 + l2) + (l1 + l3)`, then the elements
