@@ -49,6 +49,13 @@ fn dense_ints(m: &Module, op: OpId, name: &str) -> Result<Vec<i128>, String> {
     Ok(mantissas(d))
 }
 
+/// The parameters of a `qdf.fquant` op.
+pub fn fquant_of(m: &Module, op: OpId) -> Result<FQuant, String> {
+    let rounding = m.attr(op, "rounding").and_then(|a| a.as_str()).and_then(QuantRounding::parse).ok_or("bad rounding")?;
+    let bound = |n: &str| m.attr(op, n).and_then(|a| a.as_float()).map(|v| v as f32);
+    Ok(FQuant { scale: f32_param(m, op, "scale"), zero_point: f32_param(m, op, "zero_point"), rounding, min: bound("min"), max: bound("max") })
+}
+
 /// Evaluates the float32 ops, `qdf.fquant`, `qdf.threshold` and `qdf.requant`; `None` for others.
 fn eval_quant_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value, String>> {
     let name = m.op(op).name();
@@ -85,16 +92,7 @@ fn eval_quant_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value,
         })(),
         "qdf.fquant" => (|| {
             let (s, x) = f(0)?;
-            let rounding = m.attr(op, "rounding").and_then(|a| a.as_str()).and_then(QuantRounding::parse).ok_or("bad rounding")?;
-            let bound = |n: &str| m.attr(op, n).and_then(|a| a.as_float()).map(|v| v as f32);
-            let q = FQuant {
-                scale: f32_param(m, op, "scale"),
-                zero_point: f32_param(m, op, "zero_point"),
-                rounding,
-                min: bound("min"),
-                max: bound("max"),
-            };
-            Ok(Value::Fixed(fsem::fquant(s, x, &q, out()?)))
+            Ok(Value::Fixed(fsem::fquant(s, x, &fquant_of(m, op)?, out()?)))
         })(),
         "qdf.threshold" => (|| {
             let x = inputs.first().ok_or("qdf.threshold needs an operand")?.fixed()?;

@@ -11,9 +11,7 @@
 //! Chains with more than `max-thresholds` steps per channel stay float32.
 
 use fpgaopt_ir::{Attribute, DenseElements, DiagResult, InsertPoint, Module, OpId, Type, ValueId};
-use fpgaopt_qdf::interp::{eval_op, Value};
-use fpgaopt_qdf::semantics::requant::channels;
-use fpgaopt_qdf::semantics::Tensor;
+use fpgaopt_qdf::semantics::float as fsem;
 use fpgaopt_qdf::{self as qdf, FixedType};
 
 /// A foldable chain: the fixed input, the ops from `qdf.dequantize` to `qdf.fquant` in order.
@@ -69,36 +67,48 @@ fn chain_of(m: &Module, q: OpId) -> Option<Chain> {
     }
 }
 
-/// Evaluates the chain on a probe: element i of the input gets mantissa `probe[channel(i)]`.
-fn eval_chain(m: &Module, c: &Chain, ty: FixedType, shape: &[i64], ch: &[usize], probe: &[i128]) -> Option<Vec<i128>> {
-    let data: Vec<i128> = ch.iter().map(|&k| probe[k]).collect();
-    let mut env: std::collections::HashMap<ValueId, Value> = std::collections::HashMap::new();
-    env.insert(c.input, Value::Fixed(Tensor::new(ty, shape, data)));
-    let mut last = None;
-    for &op in &c.ops {
-        let mut ins = vec![];
-        for &v in &m.op(op).operands {
-            let val = match env.get(&v) {
-                Some(x) => x.clone(),
-                None => eval_op(m, m.def_op(v)?, &[]).ok()?,
-            };
-            ins.push(val);
+/// Evaluates the chain on a probe: channel k's input mantissa is `probe[k]`. The chain is
+/// elementwise with per-channel constants (`chain_of`), so one scalar per channel is the whole
+/// computation: IEEE binary32 steps in the chain's order, as `qdf.semantics` defines them.
+fn eval_chain(m: &Module, c: &Chain, ty: FixedType, probe: &[i128]) -> Option<Vec<i128>> {
+    probe.iter().enumerate().map(|(k, &p)| eval_scalar(m, c, ty, k, p)).collect()
+}
+
+fn eval_scalar(m: &Module, c: &Chain, ty: FixedType, k: usize, p: i128) -> Option<i128> {
+    let at = |d: Vec<f32>| if d.len() == 1 { d.first().copied() } else { d.get(k).copied() };
+    let constant = |v: ValueId| qdf::FConstant::defining(m, v).and_then(|c| at(c.value(m).to_f32_vec()));
+    let mut x = ty.to_f32(p);
+    for &op in &c.ops[1..] {
+        let name = m.op(op).name();
+        match name {
+            "qdf.frelu" => x = fsem::relu(&[x])[0],
+            "qdf.fadd" | "qdf.fsub" | "qdf.fmul" | "qdf.fdiv" => {
+                let (a, b) = match (constant(m.operand(op, 0)), constant(m.operand(op, 1))) {
+                    (None, Some(b)) => (x, b),
+                    (Some(a), None) => (a, x),
+                    _ => return None,
+                };
+                x = match name {
+                    "qdf.fadd" => a + b,
+                    "qdf.fsub" => a - b,
+                    "qdf.fmul" => a * b,
+                    _ => a / b,
+                };
+            }
+            "qdf.fquant" => {
+                let mut q = fpgaopt_qdf::interp::fquant_of(m, op).ok()?;
+                for p in [&mut q.scale, &mut q.zero_point] {
+                    if let Some((_, vals)) = p.take() {
+                        *p = Some((vec![], vec![at(vals)?]));
+                    }
+                }
+                let out = FixedType::of_tensor(m.ty(m.result(op, 0)))?;
+                return fsem::fquant(&[], &[x], &q, out).data.first().copied();
+            }
+            _ => return None,
         }
-        let r = eval_op(m, op, &ins).ok()?;
-        env.insert(m.result(op, 0), r.clone());
-        last = Some(r);
     }
-    let Some(Value::Fixed(t)) = last else { return None };
-    // One value per channel: the first element of each.
-    let mut out = vec![0i128; probe.len()];
-    let mut seen = vec![false; probe.len()];
-    for (i, &k) in ch.iter().enumerate() {
-        if !seen[k] {
-            out[k] = t.data[i];
-            seen[k] = true;
-        }
-    }
-    Some(out)
+    None
 }
 
 /// Per-channel threshold rows, bases and steps.
@@ -110,16 +120,12 @@ fn thresholds(m: &Module, c: &Chain, max_levels: usize) -> Option<Steps> {
     if ty.signed_bits() > 62 {
         return None;
     }
-    let full = m.ty(c.input).shape()?.to_vec();
-    let channels_n = if full.len() >= 2 { full[1] as usize } else { 1 };
-    // One element per channel is enough (the chain is elementwise with per-channel constants)
-    // and keeps the search independent of the feature map's size.
-    let shape: Vec<i64> = full.iter().enumerate().map(|(i, &d)| if i == 1 { d } else { 1 }).collect();
-    let ch = channels(&shape, channels_n);
+    let shape = m.ty(c.input).shape()?.to_vec();
+    let channels_n = if shape.len() >= 2 { shape[1] as usize } else { 1 };
     let (lo, hi) = (ty.min_mantissa(), ty.max_mantissa());
     let nc = channels_n.max(1);
-    let f_lo = eval_chain(m, c, ty, &shape, &ch, &vec![lo; nc])?;
-    let f_hi = eval_chain(m, c, ty, &shape, &ch, &vec![hi; nc])?;
+    let f_lo = eval_chain(m, c, ty, &vec![lo; nc])?;
+    let f_hi = eval_chain(m, c, ty, &vec![hi; nc])?;
     let sign = m.attr(*c.ops.last()?, "rounding").and_then(Attribute::as_str) == Some("SIGN");
     let d: i128 = if sign { 2 } else { 1 };
     let steps: Vec<i128> = (0..nc).map(|k| (f_hi[k] - f_lo[k]).abs() / d).collect();
@@ -135,7 +141,7 @@ fn thresholds(m: &Module, c: &Chain, max_levels: usize) -> Option<Steps> {
         let (mut a, mut b) = (vec![lo; nc], vec![hi + 1; nc]);
         while (0..nc).any(|k| a[k] < b[k]) {
             let mid: Vec<i128> = (0..nc).map(|k| if a[k] < b[k] { a[k] + (b[k] - a[k]) / 2 } else { a[k].min(hi) }).collect();
-            let f = eval_chain(m, c, ty, &shape, &ch, &mid)?;
+            let f = eval_chain(m, c, ty, &mid)?;
             for k in 0..nc {
                 if a[k] >= b[k] {
                     continue;
@@ -157,7 +163,7 @@ fn thresholds(m: &Module, c: &Chain, max_levels: usize) -> Option<Steps> {
     let mut probes: Vec<i128> = (0..=64).map(|i| lo + (hi - lo) / 64 * i).collect();
     probes.extend(rows.iter().flatten().filter(|&&v| v <= hi).flat_map(|&v| [v - 1, v]).filter(|&v| v >= lo).take(512));
     for p in probes {
-        let f = eval_chain(m, c, ty, &shape, &ch, &vec![p; nc])?;
+        let f = eval_chain(m, c, ty, &vec![p; nc])?;
         if (0..nc).any(|k| t.eval(k, p) != f[k]) {
             return None;
         }
