@@ -205,6 +205,8 @@ class Outcome:
     seconds: float = 0.0
     variant: bool = False
     built: bool = False  # the C simulation was (re)built with g++ rather than taken from the cache
+    tolerance_used: float = 0.0  # passed: the largest |y - ref| / (atol + rtol |ref|) over the outputs
+    table: bool = False  # the design holds a lookup table (the wider tolerance applies)
 
 
 def _run(args: list, timeout: float) -> subprocess.CompletedProcess | None:
@@ -273,6 +275,14 @@ def compare(y: np.ndarray, ref: np.ndarray, atol: float, rtol: float) -> str:
     return ""
 
 
+def tolerance_used(y: np.ndarray, ref: np.ndarray, atol: float, rtol: float) -> float:
+    """The largest |y - ref| / (atol + rtol |ref|) over the finite reference values (0 if none)."""
+    y = y.reshape(-1).astype(np.float64)
+    r = ref.reshape(-1).astype(np.float64)
+    fin = np.isfinite(r)
+    return float((np.abs(y[fin] - r[fin]) / (atol + rtol * np.abs(r[fin]))).max(initial=0.0))
+
+
 def _refusal(proc: subprocess.CompletedProcess | None, step: str, timeout: int, rejected) -> tuple[str, str] | None:
     """None when the fpgaopt step succeeded, else (status, reason); `rejected(proc)` decides a refusal."""
     if proc is None:
@@ -290,8 +300,11 @@ def run_test(t: NodeTest, test_dir: Path, projects: Path, precision: str) -> Out
     """Compiles and C-simulates one test; classifies the result."""
     start = time.monotonic()
 
+    used, atol, rtol = 0.0, ATOL, RTOL
+
     def done(status, reason=""):
-        return Outcome(t.name, t.op, status, reason, time.monotonic() - start, t.variant, binaries() != before)
+        return Outcome(t.name, t.op, status, reason, time.monotonic() - start, t.variant, binaries() != before, used,
+                       (atol, rtol) == (TABLE_ATOL, TABLE_RTOL))
 
     def binaries():
         return {(b.name, b.stat().st_mtime_ns) for b in (project / "csim").glob("*_csim")}
@@ -325,9 +338,11 @@ def run_test(t: NodeTest, test_dir: Path, projects: Path, precision: str) -> Out
         if refusal := _refusal(proc, "csim", CSIM_TIMEOUT, is_data_rejection):
             return done(*refusal)
         for j, (path, ref) in enumerate(zip(outs, outputs)):
-            diff = compare(np.load(path), _array(ref), atol, rtol)
+            y, ref = np.load(path), _array(ref)
+            diff = compare(y, ref, atol, rtol)
             if diff:
                 return done("failed", f"output '{g.output[j].name}': {diff} (atol {atol:g}, rtol {rtol:g})")
+            used = max(used, tolerance_used(y, ref, atol, rtol))
     return done("passed")
 
 
@@ -361,6 +376,19 @@ def details(outcomes: list[Outcome]) -> str:
             out.extend(f"| `{o.name}` | {o.status} | {o.reason} |" for o in bad)
             out.append("")
     return "\n".join(out)
+
+
+def margins(outcomes: list[Outcome]) -> str:
+    """How much of the tolerance the passed tests used (sentences)."""
+    out = []
+    for table, what in [(False, "without a table"), (True, "with a table")]:
+        passed = sorted((o for o in outcomes if o.status == "passed" and o.table == table),
+                        key=lambda o: o.tolerance_used)
+        if passed:
+            worst, median = passed[-1], passed[len(passed) // 2]
+            out.append(f"the {len(passed)} passing designs {what} used at most {worst.tolerance_used:.1%} of "
+                       f"their tolerance (`{worst.name}`), half of them at most {median.tolerance_used:.1%}")
+    return f"Measured: {'; '.join(out)}." if out else ""
 
 
 def document(outcomes: list[Outcome], args, ops: list[str], seconds: float) -> str:
@@ -397,6 +425,8 @@ two orders of magnitude below atol, and rtol covers the float32 rounding of the 
 (6e-8). Designs holding a lookup table (sigmoid, tanh, softmax's exp: 1024 intervals over
 [-16, 16), interpolation error up to 9.4e-5 for tanh, `docs/design/qdf.md`) get atol = {TABLE_ATOL:g},
 rtol = {TABLE_RTOL:g} (onnx's own default rtol).
+
+{margins(outcomes)}
 
 **Classes.** *passed*: every output matches. *rejected*: `fpgaopt compile` exits 1 with an `error:`
 diagnostic that is not a fault of fpgaopt (no panic, internal compiler error, "bug in fpgaopt" or
