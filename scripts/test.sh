@@ -8,7 +8,7 @@
 #   cargo      cargo test --workspace --exclude fpgaopt-mlir-verify
 #   cargo-mlir cargo test -p fpgaopt-mlir-verify           (MLIR env from scripts/env.sh)
 #   lit        lit -v lit-tests
-#   pytest     pytest tests/e2e
+#   pytest     pytest tests/e2e tests/test_conformance.py
 # Counts are read from each runner's own summary (cargo: every `test result:` line, one per test
 # binary). A suite that fails without reporting a failed test (build error, crash, missing tool)
 # counts as one failure. Logs go to build/test-logs/. Exit status 1 if anything failed.
@@ -109,7 +109,7 @@ PY="$REPO/.venv/bin/python"
 if [[ ! -x "$PY" ]] || ! "$PY" -c "import pytest" 2>/dev/null; then
     record pytest 0 1 "pytest not installed in .venv"
 else
-    run_logged pytest "$PY" -m pytest tests/e2e -v -rfE -p no:cacheprovider
+    run_logged pytest "$PY" -m pytest tests/e2e tests/test_conformance.py -v -rfE -p no:cacheprovider
     # Closing line: `==== 3 failed, 14 passed, 1 skipped in 12.34s ====` (or `no tests ran`).
     closing=$(grep -E '(passed|failed|errors?|skipped|deselected|no tests ran).* in [0-9.]+s' \
               "$LOGS/pytest.log" | tail -1)

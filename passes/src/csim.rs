@@ -1,8 +1,8 @@
 //! C simulation: compiles an emitted project's testbench with g++ and runs it on a batch of inputs.
 //!
-//! [`run_csim`] reads `DIR/report.json` for the project name, its translation units and the top
-//! function's ports, builds them into `DIR/csim/NAME_csim`, and feeds it every sample of a float32
-//! `.npy` file.
+//! [`run_csim_ports`] reads `DIR/report.json` for the project name, its translation units and the
+//! top function's ports, builds them into `DIR/csim/NAME_csim`, and feeds it every sample of one
+//! float32 `.npy` file per input port, writing one per output port ([`run_csim`]: one of each).
 //!
 //! The build is incremental and parallel, like `make -j` with content hashes:
 //! - every translation unit (`firmware/NAME.cpp`, the testbench) is its own `g++ -O2` process
@@ -44,6 +44,7 @@ fn error(msg: impl Into<String>) -> Diagnostic {
 
 /// One top-function port as report.json describes it.
 struct Port {
+    name: String,
     shape: Vec<u64>,
 }
 
@@ -62,16 +63,54 @@ impl Port {
 }
 
 /// Runs the project in `dir` on every sample of `input_npy` (float32, shape `(N, ...)`) and writes
-/// the results to `output_npy` (float32, shape `(N, ...)`).
+/// the results to `output_npy` (float32, shape `(N, ...)`): [`run_csim_ports`] for a design with one
+/// input and one output.
 pub fn run_csim(dir: &Path, input_npy: &Path, output_npy: &Path) -> DiagResult<()> {
+    run_csim_ports(dir, &[input_npy.to_path_buf()], &[output_npy.to_path_buf()])
+}
+
+/// Runs the project in `dir` with one `.npy` batch per input port (in the top function's order, every
+/// one with the same number of samples N) and writes one `.npy` per output port. Each sample holds
+/// the port's shape without a leading dimension of 1: an input `[1,64]` reads `(N, 64)`, an input
+/// `[3,4]` reads `(N, 3, 4)`.
+pub fn run_csim_ports(dir: &Path, inputs: &[PathBuf], outputs: &[PathBuf]) -> DiagResult<()> {
     let report = read_report(dir)?;
-    let (input, output) = (&report.input, &report.output);
+    let counts = |what: &str, ports: &[Port], given: usize, flag: &str| -> DiagResult<()> {
+        if ports.len() == given {
+            return Ok(());
+        }
+        let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
+        Err(error(format!(
+            "the design has {} {what} port{} ({}) but {given} {flag} file{} given; give one {flag} per port, in this order",
+            ports.len(),
+            if ports.len() == 1 { "" } else { "s" },
+            names.join(", "),
+            if given == 1 { " was" } else { "s were" },
+        )))
+    };
+    counts("input", &report.inputs, inputs.len(), "--input")?;
+    counts("output", &report.outputs, outputs.len(), "--output")?;
+    let mut batches = vec![];
+    for (path, port) in inputs.iter().zip(&report.inputs) {
+        batches.push(read_input(path, port, report.quantizes_floats)?);
+    }
+    // With no input port (a constant design) the testbench runs once.
+    let n = batches.first().map_or(1, |(n, _)| *n);
+    if let Some((path, (m, _))) = inputs.iter().zip(&batches).find(|(_, (m, _))| *m != n) {
+        return Err(error(format!("{} holds {m} samples but {} holds {n}; every input needs the same number", path.display(), inputs[0].display())));
+    }
     let binary = build(dir, &report)?;
-    let (n, data) = read_input(input_npy, input)?;
     let work = dir.join("csim");
     let in_bin = work.join("input.bin");
     let out_bin = work.join("output.bin");
-    let bytes: Vec<u8> = data.iter().flat_map(|v| v.to_le_bytes()).collect();
+    // Sample by sample, every input port in order: what the testbench reads.
+    let mut bytes = vec![];
+    for s in 0..n as usize {
+        for ((_, data), port) in batches.iter().zip(&report.inputs) {
+            let len = port.len() as usize;
+            bytes.extend(data[s * len..(s + 1) * len].iter().flat_map(|v| v.to_le_bytes()));
+        }
+    }
     std::fs::write(&in_bin, bytes).map_err(|e| error(format!("cannot write {}: {e}", in_bin.display())))?;
     let run = Command::new(&binary)
         .arg(&in_bin)
@@ -87,12 +126,26 @@ pub fn run_csim(dir: &Path, input_npy: &Path, output_npy: &Path) -> DiagResult<(
     }
     let raw = std::fs::read(&out_bin).map_err(|e| error(format!("cannot read {}: {e}", out_bin.display())))?;
     let values: Vec<f32> = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-    if values.len() as u64 != n * output.len() {
-        return Err(error(format!("the testbench wrote {} values, expected {} samples of {}", values.len(), n, output.len())));
+    let per_sample: u64 = report.outputs.iter().map(Port::len).sum();
+    if values.len() as u64 != n * per_sample {
+        return Err(error(format!("the testbench wrote {} values, expected {n} samples of {per_sample}", values.len())));
     }
-    let mut shape = vec![n];
-    shape.extend_from_slice(output.sample_shape());
-    write_npy(output_npy, &shape, &values)
+    // The testbench appends every output port per sample: split them back.
+    let mut offset = 0usize;
+    for (path, port) in outputs.iter().zip(&report.outputs) {
+        let len = port.len() as usize;
+        let data: Vec<f32> = (0..n as usize)
+            .flat_map(|s| {
+                let start = s * per_sample as usize + offset;
+                values[start..start + len].iter().copied()
+            })
+            .collect();
+        offset += len;
+        let mut shape = vec![n];
+        shape.extend_from_slice(port.sample_shape());
+        write_npy(path, &shape, &data)?;
+    }
+    Ok(())
 }
 
 /// What the C simulation needs from report.json.
@@ -101,11 +154,13 @@ struct Report {
     /// The design's translation units and the testbench, relative to the project directory.
     sources: Vec<String>,
     testbench: String,
-    input: Port,
-    output: Port,
+    inputs: Vec<Port>,
+    outputs: Vec<Port>,
+    /// A `quantize` layer converts float values to fixed point as C++ does.
+    quantizes_floats: bool,
 }
 
-/// The project name, its sources and its single input and output port. Projects emitted before
+/// The project name, its sources and its input and output ports. Projects emitted before
 /// report.json listed `sources` and `testbench` have `firmware/NAME.cpp` and `NAME_test.cpp`.
 fn read_report(dir: &Path) -> DiagResult<Report> {
     let path = dir.join("report.json");
@@ -113,14 +168,15 @@ fn read_report(dir: &Path) -> DiagResult<Report> {
         .map_err(|e| error(format!("cannot read {} (is {} an emitted project?): {e}", path.display(), dir.display())))?;
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| error(format!("{}: {e}", path.display())))?;
     let name = json["project"].as_str().ok_or_else(|| error(format!("{}: no \"project\"", path.display())))?.to_string();
-    let port = |key: &str| -> DiagResult<Port> {
-        let ports = json[key].as_array().cloned().unwrap_or_default();
-        let [p] = &ports[..] else {
-            return Err(error(format!("the top function has {} {key}; csim supports exactly one", ports.len())));
-        };
-        let shape = p["shape"].as_array().and_then(|s| s.iter().map(serde_json::Value::as_u64).collect::<Option<Vec<_>>>());
-        let shape = shape.ok_or_else(|| error(format!("{}: {key} without a shape", path.display())))?;
-        Ok(Port { shape })
+    let ports = |key: &str| -> DiagResult<Vec<Port>> {
+        let mut out = vec![];
+        for (i, p) in json[key].as_array().cloned().unwrap_or_default().iter().enumerate() {
+            let shape = p["shape"].as_array().and_then(|s| s.iter().map(serde_json::Value::as_u64).collect::<Option<Vec<_>>>());
+            let shape = shape.ok_or_else(|| error(format!("{}: {key} without a shape", path.display())))?;
+            let name = p["name"].as_str().map_or_else(|| format!("#{i}"), str::to_string);
+            out.push(Port { name, shape });
+        }
+        Ok(out)
     };
     let sources = match json.get("sources") {
         None => vec![format!("firmware/{name}.cpp")],
@@ -130,7 +186,10 @@ fn read_report(dir: &Path) -> DiagResult<Report> {
             .ok_or_else(|| error(format!("{}: \"sources\" is not a list of paths", path.display())))?,
     };
     let testbench = json["testbench"].as_str().map_or_else(|| format!("{name}_test.cpp"), str::to_string);
-    Ok(Report { input: port("inputs")?, output: port("outputs")?, name, sources, testbench })
+    let quantizes_floats = json["layers"].as_array().is_some_and(|layers| {
+        layers.iter().any(|l| l["op"] == "quantize" && l["input_type"] == "float")
+    });
+    Ok(Report { inputs: ports("inputs")?, outputs: ports("outputs")?, name, sources, testbench, quantizes_floats })
 }
 
 /// The directory holding `ap_fixed.h`.
@@ -331,8 +390,9 @@ fn fnv128<'a>(parts: impl Iterator<Item = &'a [u8]>) -> String {
     format!("{:016x}{:016x}", h[0], h[1])
 }
 
-/// Reads `(N, ...)` float32 samples and checks each has the input port's size.
-fn read_input(path: &Path, port: &Port) -> DiagResult<(u64, Vec<f32>)> {
+/// Reads `(N, ...)` float32 samples and checks each has the input port's size (and, for a
+/// `fixed_point` design, is not NaN).
+fn read_input(path: &Path, port: &Port, fixed_point: bool) -> DiagResult<(u64, Vec<f32>)> {
     let file = std::fs::File::open(path).map_err(|e| error(format!("cannot open {}: {e}", path.display())))?;
     let npy = npyz::NpyFile::new(std::io::BufReader::new(file)).map_err(|e| error(format!("{}: not a .npy file: {e}", path.display())))?;
     if npy.order() != npyz::Order::C {
@@ -344,9 +404,10 @@ fn read_input(path: &Path, port: &Port) -> DiagResult<(u64, Vec<f32>)> {
     };
     if sample.iter().product::<u64>() != port.len() {
         return Err(error(format!(
-            "{}: samples of shape {:?} do not match the model input {:?}",
+            "{}: samples of shape {:?} do not match the model input '{}' {:?}",
             path.display(),
             sample,
+            port.name,
             port.sample_shape()
         )));
     }
@@ -354,6 +415,19 @@ fn read_input(path: &Path, port: &Port) -> DiagResult<(u64, Vec<f32>)> {
     let data = npy
         .into_vec::<f32>()
         .map_err(|e| error(format!("{}: expected float32 data ({dtype:?}): {e}", path.display())))?;
+    // A `quantize` layer converts a float to fixed point as C++ does (`ap_fixed` from a double),
+    // which is undefined for NaN (infinities saturate or wrap like any large value): refuse NaN
+    // rather than simulate garbage. Quantizers of quantized models (`fquant`) define NaN.
+    if let Some(i) = data.iter().position(|v| v.is_nan()).filter(|_| fixed_point) {
+        let len = port.len().max(1) as usize;
+        return Err(error(format!(
+            "{}: sample {} of input '{}' holds NaN at element {}; the design converts its inputs to fixed point, which cannot represent NaN",
+            path.display(),
+            i / len,
+            port.name,
+            i % len
+        )));
+    }
     Ok((n, data))
 }
 

@@ -76,6 +76,11 @@ pub fn compile(o: &CompileOptions) -> DiagResult<CompileReport> {
     let mut ctx = PassContext { registry: &registry, input_path: &model, remarks: vec![] };
     let run = PipelineOptions { verify_each: true, ..Default::default() };
     let timings = run_pipeline(&mut m, &pipeline, &run, &mut ctx, &mut |_| {}).map_err(first)?;
+    // Every pass's IR was verified; the directives are checked by the emitter, whose diagnostics
+    // would read like a problem of the input. Here they can only be a fault of the pipeline.
+    fpgaopt_hls::verify_directives(&m).map_err(|errs| {
+        first(errs).with_note(Location::Unknown, "the compile pipeline produced invalid hls directives; this is a bug in fpgaopt")
+    })?;
     let start = std::time::Instant::now();
     // The project is named after the model file (`jet_tagger.onnx` -> `jet_tagger`).
     let name = o.model.file_stem().map(|s| crate::emit::c_identifier(&s.to_string_lossy()));

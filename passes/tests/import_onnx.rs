@@ -197,6 +197,27 @@ fn gemm_folds_alpha_beta_and_transb() {
     assert_eq!(y[0].data, vec![10.25, 13.75, 18.5]);
 }
 
+/// A computed B (the onnx node tests feed every operand as a graph input): nn.matmul, then alpha
+/// by nn.mul and beta * C by nn.add; a transposed computed operand goes through nn.transpose.
+#[test]
+fn gemm_with_computed_b_is_a_matmul() {
+    let c = f32_init("c", &[2], &[0.5, -1.0]);
+    let g = node("Gemm", "fc1", &["a", "b", "c"], &["y"], vec![("alpha", A::F(2.0)), ("beta", A::F(0.5))]);
+    let inputs = vec![vi("a", &[1, 3]), vi("b", &[3, 2])];
+    let m = import("gemm-computed-b", &model(vec![g], inputs, vec![vi("y", &[1, 2])], vec![c.clone()], 13)).unwrap();
+    assert_eq!(ops(&m), ["nn.matmul", "nn.constant", "nn.mul", "nn.constant", "nn.add", "func.return"]);
+    let a = Tensor::new(vec![1, 3], vec![1.0, 2.0, 3.0]).unwrap();
+    let b = Tensor::new(vec![3, 2], vec![1.0, 0.0, 0.0, 1.0, 1.0, 1.0]).unwrap();
+    // alpha * [4, 5] + beta * [0.5, -1]
+    assert_eq!(run(&m, &[a.clone(), b])[0].data, vec![8.25, 9.5]);
+    let g = node("Gemm", "fc1", &["a", "bt"], &["y"], vec![("transB", A::I(1))]);
+    let inputs = vec![vi("a", &[1, 3]), vi("bt", &[2, 3])];
+    let m = import("gemm-computed-bt", &model(vec![g], inputs, vec![vi("y", &[1, 2])], vec![], 13)).unwrap();
+    assert_eq!(ops(&m), ["nn.transpose", "nn.matmul", "func.return"]);
+    let bt = Tensor::new(vec![2, 3], vec![1.0, 0.0, 1.0, 0.0, 1.0, 1.0]).unwrap();
+    assert_eq!(run(&m, &[a, bt])[0].data, vec![4.0, 5.0]);
+}
+
 #[test]
 fn matmul_add_becomes_one_dense_unless_shared() {
     let w = f32_init("w", &[3, 2], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);

@@ -151,7 +151,12 @@ fn le_chunks<const N: usize>(raw: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
 
 /// The ONNX name of a data type code.
 pub(crate) fn type_name(code: i32) -> String {
-    DataType::from_i32(code).map_or_else(|| format!("#{code}"), |d| format!("{d:?}"))
+    // onnx-protobuf's schema (IR version 10) stops at INT4; later types by their onnx names.
+    const NEWER: [&str; 6] = ["FLOAT4E2M1", "FLOAT8E8M0", "UINT2", "INT2", "FLOAT6E2M3", "FLOAT6E3M2"];
+    match DataType::from_i32(code) {
+        Some(d) => format!("{d:?}"),
+        None => usize::try_from(code - 23).ok().and_then(|i| NEWER.get(i)).map_or_else(|| format!("#{code}"), |n| n.to_string()),
+    }
 }
 
 /// True for ONNX data types the importer reads as integers.
@@ -339,5 +344,16 @@ mod tests {
         assert_eq!(binary(&a, &b, |x, y| x * y, i64::checked_mul).unwrap(), Const::i64(vec![2], vec![12, 16]));
         assert!(binary(&a, &Const::i64(vec![], vec![0]), |x, y| x / y, i64::checked_div).is_err());
         assert!(binary(&a, &Const::f32(vec![], vec![1.0]), |x, y| x + y, i64::checked_add).is_err());
+    }
+
+    #[test]
+    fn type_names_cover_onnx_1_23() {
+        assert_eq!(type_name(1), "FLOAT");
+        assert_eq!(type_name(22), "INT4");
+        assert_eq!(type_name(23), "FLOAT4E2M1");
+        assert_eq!(type_name(26), "INT2");
+        assert_eq!(type_name(28), "FLOAT6E3M2");
+        assert_eq!(type_name(29), "#29");
+        assert_eq!(type_name(-1), "#-1");
     }
 }

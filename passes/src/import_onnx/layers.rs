@@ -178,12 +178,6 @@ impl Importer<'_> {
         if k != kb {
             return Err(node.err(format!("op(A) is [{rows}, {k}] but op(B) is [{kb}, {n}]")));
         }
-        let Val::Const(bc) = &b else {
-            return Err(node.err("input B must be a constant weight"));
-        };
-        let bt = if tb { consts::transpose(bc, &[1, 0]) } else { bc.clone() };
-        let w = self.float_const(node, &bt)?;
-        let w = if alpha == 1.0 { w } else { w.map(|v| alpha * v) };
         let out = vec![rows, n];
         // beta * C: a constant, or a computed value scaled by an nn.mul.
         let scaled = match c {
@@ -203,6 +197,12 @@ impl Importer<'_> {
                 })
             }
         };
+        let Val::Const(bc) = &b else {
+            return self.gemm_computed_b(node, (&a, &b), scaled, alpha, (ta, tb), out);
+        };
+        let bt = if tb { consts::transpose(bc, &[1, 0]) } else { bc.clone() };
+        let w = self.float_const(node, &bt)?;
+        let w = if alpha == 1.0 { w } else { w.map(|v| alpha * v) };
         let product = match &a {
             Val::Const(ac) => {
                 let at = if ta { consts::transpose(ac, &[1, 0]) } else { ac.clone() };
@@ -250,6 +250,45 @@ impl Importer<'_> {
         if let Some(s) = rest {
             let sv = self.value_of(node, &s)?;
             y = self.emit(node, fpgaopt_nn::Add::def(), vec![y, sv], out, vec![]);
+        }
+        self.define(node, 0, Val::Ir(y));
+        Ok(())
+    }
+
+    /// Gemm whose B is computed (no weight to fold alpha into): `nn.matmul` of op(A) and op(B)
+    /// (a transpose of a computed operand is an `nn.transpose`), then `nn.mul` by alpha unless it is
+    /// 1, then `nn.add` of beta * C: alpha * (A' B') + beta * C in ONNX's order.
+    fn gemm_computed_b(
+        &mut self,
+        node: &Node,
+        (a, b): (&Val, &Val),
+        scaled_c: Option<Val>,
+        alpha: f32,
+        (ta, tb): (bool, bool),
+        out: Vec<i64>,
+    ) -> DiagResult<()> {
+        let operand = |imp: &mut Self, v: &Val, transpose: bool| -> DiagResult<fpgaopt_ir::ValueId> {
+            let shape = imp.shape(v);
+            match v {
+                Val::Const(c) if transpose => {
+                    imp.value_of(node, &Val::Const(imp.float_const(node, &consts::transpose(c, &[1, 0]))?.into()))
+                }
+                Val::Ir(x) if transpose => {
+                    let perm = vec![("perm", Attribute::i64_array(&[1, 0]))];
+                    Ok(imp.emit(node, fpgaopt_nn::Transpose::def(), vec![*x], vec![shape[1], shape[0]], perm))
+                }
+                v => imp.value_of(node, v),
+            }
+        };
+        let (av, bv) = (operand(self, a, ta)?, operand(self, b, tb)?);
+        let mut y = self.emit(node, fpgaopt_nn::MatMul::def(), vec![av, bv], out.clone(), vec![]);
+        if alpha != 1.0 {
+            let s = self.value_of(node, &Val::Const(Const::f32(vec![], vec![alpha])))?;
+            y = self.emit(node, fpgaopt_nn::Mul::def(), vec![y, s], out.clone(), vec![]);
+        }
+        if let Some(c) = scaled_c {
+            let cv = self.value_of(node, &c)?;
+            y = self.emit(node, fpgaopt_nn::Add::def(), vec![y, cv], out, vec![]);
         }
         self.define(node, 0, Val::Ir(y));
         Ok(())

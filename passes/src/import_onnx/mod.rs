@@ -53,6 +53,7 @@ and quantized weights fold to constants. Concat of computed tensors imports as `
 
 Mapping: Gemm (alpha, beta, transA, transB) -> `nn.dense` with the weight
 `alpha * op(B)` and bias `beta * C` folded (a computed A with transA goes through `nn.transpose`) (`bias_first` when K > 256, Gemm's summation order);
+Gemm with a computed B -> `nn.matmul` of op(A) and op(B), `nn.mul` by alpha, `nn.add` of beta * C;
 MatMul with a constant 2-D right side -> `nn.dense` (bias zero, or the constant of a following Add
 that broadcasts to [N]); other MatMul -> `nn.matmul`; Add, Sub, Mul -> `nn.add`/`nn.sub`/`nn.mul`;
 Div by a constant power of two -> `nn.mul` by its exact reciprocal, any other Div -> `nn.div`;

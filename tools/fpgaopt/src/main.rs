@@ -3,7 +3,8 @@
 //! Forms:
 //! - `fpgaopt FILE --pass-pipeline='builtin.module(...)' [-o OUT]`: like `mlir-opt` (FILE is .mlir or .onnx).
 //! - `fpgaopt compile MODEL.onnx -o DIR [--precision 'fixed<W,I>'] [--io parallel]`: the whole flow.
-//! - `fpgaopt csim DIR --input IN.npy --output OUT.npy`: C simulation of a compiled project.
+//! - `fpgaopt csim DIR --input IN.npy --output OUT.npy`: C simulation of a compiled project (`--input` and
+//!   `--output` repeated for a model with several inputs or outputs).
 //! - `fpgaopt run FILE --input IN.npy --output OUT.npy`: the reference interpreter.
 //! - `fpgaopt sweep MODEL.onnx --precisions 'fixed<16,6>,fixed<8,3>' --input X.npy [--labels y.npy]`:
 //!   error and accuracy of one model at several precisions.
@@ -109,12 +110,13 @@ struct CompileArgs {
 struct CsimArgs {
     /// The project directory written by `fpgaopt compile`.
     dir: String,
-    /// Input batch, float32 .npy of shape (N, ...input shape without its leading 1).
+    /// Input batch, float32 .npy of shape (N, ...input shape without its leading 1); repeat it once per
+    /// model input, in the model's order (none for a model without inputs).
     #[arg(long)]
-    input: String,
-    /// Where to write the output batch (.npy, float32).
-    #[arg(long)]
-    output: String,
+    input: Vec<String>,
+    /// Where to write the output batch (.npy, float32); repeat it once per model output, in order.
+    #[arg(long, required = true)]
+    output: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -162,7 +164,8 @@ fn compile(a: CompileArgs) -> bool {
 }
 
 fn csim(a: CsimArgs) -> bool {
-    match fpgaopt_passes::csim::run_csim(a.dir.as_ref(), a.input.as_ref(), a.output.as_ref()) {
+    let paths = |v: Vec<String>| v.into_iter().map(std::path::PathBuf::from).collect::<Vec<_>>();
+    match fpgaopt_passes::csim::run_csim_ports(a.dir.as_ref(), &paths(a.input), &paths(a.output)) {
         Ok(()) => true,
         Err(d) => {
             eprint!("{}", d.render(&Default::default()));
