@@ -148,9 +148,10 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
     let mut params = vec![];
     let mut arg_attrs = vec![];
     let interface = if cfg.parallel { "ap_vld" } else { "ap_memory" };
-    let io_attrs = |direction: &str| {
+    // A rank-0 port is a scalar variable: nothing to partition.
+    let io_attrs = |direction: &str, rank: usize| {
         let mut d = vec![(dir::DIRECTION.to_string(), Attribute::str(direction)), (dir::INTERFACE.to_string(), Attribute::str(interface))];
-        if cfg.parallel {
+        if cfg.parallel && rank > 0 {
             d.push((dir::PARTITION.to_string(), Attribute::str("complete")));
         }
         d.sort_by(|a, b| a.0.cmp(&b.0));
@@ -158,13 +159,15 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
     };
     for (i, &a) in inputs.iter().enumerate() {
         let t = array_type(m.ty(a)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("argument #{i} of type {} is not a tensor of f32 or !qdf.fixed", m.ty(a))))?;
+        let rank = m.ty(a).shape().map_or(0, <[i64]>::len);
         params.push((t, m.value(a).name_hint.clone().unwrap_or_else(|| format!("in{i}"))));
-        arg_attrs.push(io_attrs("in"));
+        arg_attrs.push(io_attrs("in", rank));
     }
     for (i, &v) in outputs.iter().enumerate() {
         let t = array_type(m.ty(v)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("result #{i} of type {} is not a tensor of f32 or !qdf.fixed", m.ty(v))))?;
+        let rank = m.ty(v).shape().map_or(0, <[i64]>::len);
         params.push((t, if outputs.len() == 1 { "out".to_string() } else { format!("out{i}") }));
-        arg_attrs.push(io_attrs("out"));
+        arg_attrs.push(io_attrs("out", rank));
     }
     // Layer results written straight into an output argument: only returned, once.
     let direct: Vec<Option<usize>> = ops
