@@ -13,6 +13,11 @@ irdl.dialect @hls {
       %c1 = irdl.base "#builtin.type"
       irdl.parameters(dims: %c0, element: %c1)
   }
+  irdl.type @stream {
+      %c0 = irdl.base "#builtin.type"
+      %c1 = irdl.base "#builtin.integer"
+      irdl.parameters(element: %c0, lanes: %c1)
+  }
   irdl.operation @alloca {
       %c0 = irdl.base @hls::@array
       irdl.results(memory: %c0)
@@ -226,6 +231,22 @@ irdl.dialect @hls {
       %c2 = irdl.base "#builtin.array"
       %c3 = irdl.base "#builtin.integer"
       irdl.attributes {"coeffs" = %c2, "offset" = %c3}
+  }
+  irdl.operation @stream_alloca {
+      %c0 = irdl.base @hls::@stream
+      irdl.results(stream: %c0)
+      %c1 = irdl.base "#builtin.integer"
+      irdl.attributes {"depth" = %c1}
+  }
+  irdl.operation @stream_read {
+      %c0 = irdl.base @hls::@stream
+      %c1 = irdl.base @hls::@array
+      irdl.operands(stream: %c0, buffer: %c1)
+  }
+  irdl.operation @stream_write {
+      %c0 = irdl.base @hls::@stream
+      %c1 = irdl.base @hls::@array
+      irdl.operands(stream: %c0, buffer: %c1)
   }
   irdl.operation @fconstant {
       %c0 = irdl.base "!builtin.f32"

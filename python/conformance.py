@@ -300,7 +300,7 @@ def run_test(t: NodeTest, test_dir: Path, projects: Path, precision: str) -> Out
     """Compiles and C-simulates one test; classifies the result."""
     start = time.monotonic()
 
-    used, atol, rtol = 0.0, ATOL, RTOL
+    used, atol, rtol, note = 0.0, ATOL, RTOL, ""
 
     def done(status, reason=""):
         return Outcome(t.name, t.op, status, reason, time.monotonic() - start, t.variant, binaries() != before, used,
@@ -337,13 +337,35 @@ def run_test(t: NodeTest, test_dir: Path, projects: Path, precision: str) -> Out
         proc = _run(args, CSIM_TIMEOUT)
         if refusal := _refusal(proc, "csim", CSIM_TIMEOUT, is_data_rejection):
             return done(*refusal)
+        oracle = None
         for j, (path, ref) in enumerate(zip(outs, outputs)):
             y, ref = np.load(path), _array(ref)
             diff = compare(y, ref, atol, rtol)
             if diff:
+                # A few node tests store hand-rounded expected values (e.g. 4 decimals). When the
+                # stored value is itself off from onnx's own reference implementation by more
+                # than the tolerance, that implementation is the oracle.
+                if oracle is None:
+                    oracle = reference_outputs(t.model, inputs)
+                exact = None if oracle is None else np.asarray(oracle[j])
+                if exact is not None and compare(exact.astype(np.float64), ref, atol, rtol) and not compare(y, exact, atol, rtol):
+                    note = f"output '{g.output[j].name}': the test data's expected values are rounded (max {np.max(np.abs(exact - ref)):.2g} off onnx.reference); matches onnx.reference"
+                    used = max(used, tolerance_used(y, exact, atol, rtol))
+                    continue
                 return done("failed", f"output '{g.output[j].name}': {diff} (atol {atol:g}, rtol {rtol:g})")
             used = max(used, tolerance_used(y, ref, atol, rtol))
-    return done("passed")
+    return done("passed", note)
+
+
+def reference_outputs(model, inputs) -> list | None:
+    """The outputs of onnx's ReferenceEvaluator on the test inputs, or None when it cannot run them."""
+    try:
+        from onnx.reference import ReferenceEvaluator
+
+        feeds = {i.name: _array(v) for i, v in zip(model.graph.input, inputs)}
+        return ReferenceEvaluator(model).run(None, feeds)
+    except Exception:  # noqa: BLE001 - any failure of the oracle means no second opinion
+        return None
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -367,10 +389,10 @@ def details(outcomes: list[Outcome]) -> str:
     out = []
     for op in sorted({o.op for o in outcomes}):
         bad = [o for o in outcomes if o.op == op and o.status != "passed"]
-        passed = [o.name for o in outcomes if o.op == op and o.status == "passed"]
+        passed = [f"`{o.name}`" + (f" ({o.reason})" if o.reason else "") for o in outcomes if o.op == op and o.status == "passed"]
         out.append(f"### {op}\n")
         if passed:
-            out.append("Passed: " + ", ".join(f"`{n}`" for n in passed) + ".\n")
+            out.append("Passed: " + ", ".join(passed) + ".\n")
         if bad:
             out.append("| test | result | reason |\n|---|---|---|")
             out.extend(f"| `{o.name}` | {o.status} | {o.reason} |" for o in bad)
@@ -433,6 +455,9 @@ diagnostic that is not a fault of fpgaopt (no panic, internal compiler error, "b
 "IR is invalid after pass" note), or `fpgaopt csim` refuses the test's input values (NaN, which
 fixed point cannot represent); the reason below is the first error line.
 *failed*: anything else (wrong values, a panic, a g++ or C simulation error, a timeout).
+A few node tests store hand-rounded expected values; where the stored value is itself off from
+onnx's `ReferenceEvaluator` by more than the tolerance and fpgaopt matches the evaluator, the test
+passes with that note.
 
 ## Per op
 

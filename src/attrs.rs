@@ -214,6 +214,12 @@ impl DenseElements {
         DenseElements::from_bytes(Type::tensor(shape, elem), data)
     }
 
+    /// The same elements under another shape with as many elements (a splat stays one).
+    pub fn reshaped(&self, shape: &[i64]) -> Option<DenseElements> {
+        let ty = Type::tensor(shape, self.ty.element()?.clone());
+        (ty.num_elements() as usize == self.len()).then(|| DenseElements { ty, kind: self.kind, data: self.data.clone() })
+    }
+
     /// Number of elements of the tensor type.
     pub fn len(&self) -> usize {
         self.ty.num_elements() as usize

@@ -124,6 +124,12 @@ pub fn run_csim_ports(dir: &Path, inputs: &[PathBuf], outputs: &[PathBuf]) -> Di
             String::from_utf8_lossy(&run.stderr).trim_end()
         )));
     }
+    // hls::stream's simulation model reports a read of an empty FIFO (a process consuming more
+    // than its producer wrote) and FIFOs left holding data: both are stream design errors.
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    if let Some(line) = stdout.lines().find(|l| l.contains("is read while empty") || l.contains("contains leftover data")) {
+        return Err(error(format!("the C simulation of the stream design went wrong: {}", line.trim())));
+    }
     let raw = std::fs::read(&out_bin).map_err(|e| error(format!("cannot read {}: {e}", out_bin.display())))?;
     let values: Vec<f32> = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
     let per_sample: u64 = report.outputs.iter().map(Port::len).sum();

@@ -1,5 +1,5 @@
 """End to end: convolutional networks (python/cnn_models.py) -> `fpgaopt compile` -> `fpgaopt csim`
-(g++) in both io modes, against onnxruntime (float, at fixed<32,16>: every output within 1e-3).
+(g++) in every io mode (parallel, serial, stream), against onnxruntime (float, at fixed<32,16>: every output within 1e-3).
 """
 
 import numpy as np
@@ -13,7 +13,7 @@ WIDE_PRECISION = "fixed<32,16>"
 SAMPLES = 24
 
 
-@pytest.mark.parametrize("io", ["parallel", "serial"])
+@pytest.mark.parametrize("io", ["parallel", "serial", "stream"])
 @pytest.mark.parametrize("name", sorted(cnn_models.CASES))
 def test_float_cnn_matches_onnxruntime(name, io, fpgaopt, tmp_path):
     model = cnn_models.build(name)
@@ -39,7 +39,7 @@ def _qonnx_ref(name, x):
     return _QONNX_REF[name]
 
 
-@pytest.mark.parametrize("io", ["parallel", "serial"])
+@pytest.mark.parametrize("io", ["parallel", "serial", "stream"])
 @pytest.mark.parametrize("name", sorted(cnn_models.CASES))
 def test_qonnx_cnn_is_bit_exact(name, io, fpgaopt, tmp_path):
     """The QONNX versions (8-bit input, 4-bit weights, 6-bit activations) match qonnx bit for bit."""

@@ -27,6 +27,8 @@ pub const INLINE: &str = "hls.inline";
 pub const PIPELINE_II: &str = "hls.pipeline_ii";
 pub const DATAFLOW: &str = "hls.dataflow";
 pub const LAYER: &str = "hls.layer";
+/// On a function: the cost estimate of a layer process or of the whole design (`{ii, latency_cycles, ...}`), for the report.
+pub const ESTIMATE: &str = "hls.estimate";
 pub const UNROLL: &str = "hls.unroll";
 pub const LABEL: &str = "hls.label";
 pub const INTERFACE: &str = "hls.interface";
@@ -168,6 +170,7 @@ pub fn verify_directives(m: &Module) -> Result<(), Vec<Diagnostic>> {
                 UNROLL if is_for => check(v.as_int().is_some_and(|n| n >= 0), "a non-negative integer"),
                 LABEL if is_for => check(v.as_str().is_some_and(is_c_identifier), "a C identifier"),
                 LAYER if is_func => check_layer(v),
+                ESTIMATE if is_func => check(matches!(v, Attribute::Dict(d) if d.iter().all(|(_, x)| x.as_int().is_some_and(|n| n >= 0))), "a dictionary of non-negative integers"),
                 _ => Err(format!("unknown directive '{k}' on {}", m.op(op).name())),
             };
             if let Err(e) = ok {

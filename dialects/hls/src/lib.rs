@@ -1,7 +1,7 @@
 //! The `hls` dialect: what Vitis HLS C++ is made of.
 //!
 //! Values are C scalars (`!hls.fixed` = `ap_fixed`, `si`/`ui` integers = `ap_int`/`ap_uint`, `i1`, `f32`,
-//! `index`) and C arrays (`!hls.array`). Structure comes from upstream ops: `func.func` is an HLS
+//! `index`), C arrays (`!hls.array`) and FIFOs between dataflow processes (`!hls.stream`). Structure comes from upstream ops: `func.func` is an HLS
 //! function, `scf.for` a loop, `func.call` a call, `arith.constant` an index literal; directives ride
 //! on them as `hls.*` attributes (see [`directives`]). The dialect itself has no region ops.
 //!
@@ -17,7 +17,7 @@ mod verify;
 
 pub use directives::{top_function, verify_directives, Partition, PartitionMode};
 pub use ops::*;
-pub use types::{ArrayType, Fixed, Scalar};
+pub use types::{ArrayType, Fixed, Scalar, StreamType};
 
 use fpgaopt_ir::Dialect;
 
@@ -32,5 +32,5 @@ One op per C++ construct; the emitter prints each as one statement or expression
 `ap_fixed`. Design notes: `docs/design/hls.md`.
 "#,
     ops: ops::all,
-    types: &[&types::FIXED_TYPE, &types::ARRAY_TYPE],
+    types: &[&types::FIXED_TYPE, &types::ARRAY_TYPE, &types::STREAM_TYPE],
 };

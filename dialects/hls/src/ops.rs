@@ -32,6 +32,9 @@ pub fn all() -> Vec<&'static OpDef> {
         IndexCast::def(),
         DelinearizeIndex::def(),
         AffineIndex::def(),
+        StreamAlloca::def(),
+        StreamRead::def(),
+        StreamWrite::def(),
         FConstant::def(),
         Fma::def(),
         Exp::def(),
@@ -43,6 +46,9 @@ pub fn all() -> Vec<&'static OpDef> {
 /// `!hls.array<...>`.
 pub static ARRAY: TypeConstraint =
     TypeConstraint { summary: "hls array", check: |t| ArrayType::from_type(t).is_some(), irdl: Irdl::Base("!hls.array") };
+/// A FIFO between dataflow processes.
+pub static STREAM: TypeConstraint =
+    TypeConstraint { summary: "hls stream", check: |t| crate::StreamType::from_type(t).is_some(), irdl: Irdl::Base("!hls.stream") };
 /// A value an array can hold.
 pub static ELEMENT: TypeConstraint = TypeConstraint {
     summary: "hls scalar (fixed, si/ui integer, i1 or f32)",
@@ -450,6 +456,67 @@ shapes (reshape); once loops are unrolled the divisions are by constants and van
         regions: [],
         traits: [Pure],
         verify: Some(verify_delinearize),
+    }
+}
+
+op! {
+    /// A local FIFO of a dataflow region.
+    pub struct StreamAlloca = "hls.stream_alloca" {
+        summary: "a local FIFO: hls::stream with a depth",
+        description: r#"Declares `hls::stream<pack<T, L>> name;` with `#pragma HLS STREAM variable=name depth=D`: the
+channel between two processes of a `DATAFLOW` function. `depth` is the FIFO's capacity in beats; the
+lowering computes it so that the design cannot deadlock (`docs/design/cnn.md`). `producer`,
+`consumer` (process names) and `beats` (per inference) describe the channel for the report.
+
+```mlir
+%s = "hls.stream_alloca"() {depth = 2 : i64} : () -> !hls.stream<!hls.fixed<16, 6, true, "TRN", "WRAP">, 8>
+```"#,
+        operands: [],
+        results: [stream: STREAM],
+        attributes: [depth: I64_ATTR => i64],
+        optional_attributes: [producer: STRING_ATTR => &'a str, consumer: STRING_ATTR => &'a str, beats: I64_ATTR => i64],
+        regions: [],
+        traits: [],
+        verify: Some(verify_stream_alloca),
+    }
+}
+
+op! {
+    /// Reads one beat.
+    pub struct StreamRead = "hls.stream_read" {
+        summary: "read one beat of a stream into a [lanes] array (blocking)",
+        description: r#"`stream_read(s, buf)`: `pack<T, L> p = s.read();` then `buf[l] = p.v[l]` for every lane.
+`buf` is a one-dimensional array of the stream's lanes and element type.
+
+```mlir
+"hls.stream_read"(%s, %buf) : (!hls.stream<!hls.fixed<16, 6, true, "TRN", "WRAP">, 8>, !hls.array<[8], !hls.fixed<16, 6, true, "TRN", "WRAP">>) -> ()
+```"#,
+        operands: [stream: STREAM, buffer: ARRAY],
+        results: [],
+        attributes: [],
+        optional_attributes: [],
+        regions: [],
+        traits: [],
+        verify: Some(verify_stream_access),
+    }
+}
+
+op! {
+    /// Writes one beat.
+    pub struct StreamWrite = "hls.stream_write" {
+        summary: "write a [lanes] array to a stream as one beat (blocking when full)",
+        description: r#"`stream_write(s, buf)`: `p.v[l] = buf[l]` for every lane, then `s.write(p);`.
+
+```mlir
+"hls.stream_write"(%s, %buf) : (!hls.stream<!hls.fixed<16, 6, true, "TRN", "WRAP">, 8>, !hls.array<[8], !hls.fixed<16, 6, true, "TRN", "WRAP">>) -> ()
+```"#,
+        operands: [stream: STREAM, buffer: ARRAY],
+        results: [],
+        attributes: [],
+        optional_attributes: [],
+        regions: [],
+        traits: [],
+        verify: Some(verify_stream_access),
     }
 }
 

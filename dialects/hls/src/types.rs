@@ -258,6 +258,48 @@ impl ArrayType {
     }
 }
 
+/// The parameters of `!hls.stream`: a FIFO whose beats carry `lanes` elements.
+#[derive(Clone, PartialEq, Debug)]
+pub struct StreamType {
+    pub elem: Type,
+    pub lanes: i64,
+}
+
+impl StreamType {
+    pub fn new(elem: Type, lanes: i64) -> StreamType {
+        StreamType { elem, lanes }
+    }
+
+    /// The IR type `!hls.stream<elem, lanes>`.
+    pub fn to_type(&self) -> Type {
+        Type::dialect("hls", "stream", vec![Attribute::Type(self.elem.clone()), Attribute::i64(self.lanes)])
+    }
+
+    /// Reads `!hls.stream<...>`.
+    pub fn from_type(t: &Type) -> Option<StreamType> {
+        let d = t.as_dialect("hls", "stream")?;
+        let [elem, lanes] = &d.params[..] else { return None };
+        Some(StreamType { elem: elem.as_type()?.clone(), lanes: lanes.as_int()? })
+    }
+
+    /// The array one beat is read into or written from: `[lanes]` of the element type.
+    pub fn beat_array(&self) -> ArrayType {
+        ArrayType::new(vec![self.lanes], self.elem.clone())
+    }
+}
+
+fn verify_stream(p: &[Attribute]) -> Result<(), String> {
+    let [elem, lanes] = p else { return Err(format!("expected 2 parameters, found {}", p.len())) };
+    let elem = elem.as_type().ok_or("the element must be a type")?;
+    if !is_element_type(elem) {
+        return Err(format!("element type {elem} is not an hls scalar (fixed, si/ui integer, i1 or f32)"));
+    }
+    match lanes.as_int() {
+        Some(l) if (1..=4096).contains(&l) => Ok(()),
+        _ => Err(format!("lanes must be an integer in 1..=4096, got {lanes}")),
+    }
+}
+
 fn verify_fixed(p: &[Attribute]) -> Result<(), String> {
     Fixed::from_params(p).map(|_| ())
 }
@@ -315,6 +357,24 @@ by reference. Elements are `!hls.fixed`, `si`/`ui` integers (`ap_int`/`ap_uint`)
         ParamDef { name: "element", constraint: &TYPE_ATTR },
     ],
     verify: Some(verify_array),
+};
+
+/// `!hls.stream<elem, lanes>`.
+pub static STREAM_TYPE: TypeDef = TypeDef {
+    dialect: "hls",
+    name: "stream",
+    summary: "a FIFO of beats of `lanes` scalars (hls::stream of a pack)",
+    description: r#"`!hls.stream<elem, lanes>` is `hls::stream<pack<elem, lanes>>`: a first-in first-out channel
+between dataflow processes whose every beat carries `lanes` elements (one pixel's channels, or a part of
+them). `hls.stream_read` / `hls.stream_write` move one beat between the stream and a `[lanes]` array.
+Functions take streams by reference; `hls.stream_alloca` declares one inside a dataflow region with
+its FIFO depth.
+
+```mlir
+!hls.stream<!hls.fixed<16, 6, true, "TRN", "WRAP">, 8>
+```"#,
+    params: &[ParamDef { name: "element", constraint: &TYPE_ATTR }, ParamDef { name: "lanes", constraint: &I64_ATTR }],
+    verify: Some(verify_stream),
 };
 
 #[cfg(test)]

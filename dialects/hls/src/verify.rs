@@ -225,6 +225,23 @@ pub(crate) fn verify_delinearize(m: &Module, op: OpId) -> Result<(), String> {
     Ok(())
 }
 
+pub(crate) fn verify_stream_alloca(m: &Module, op: OpId) -> Result<(), String> {
+    let d = crate::StreamAlloca(op).depth(m);
+    if !(1..=1 << 24).contains(&d) {
+        return Err(format!("depth {d} is outside 1..=2^24"));
+    }
+    Ok(())
+}
+
+pub(crate) fn verify_stream_access(m: &Module, op: OpId) -> Result<(), String> {
+    let s = crate::StreamType::from_type(m.ty(m.operand(op, 0))).ok_or("operand #0 is not a stream")?;
+    let a = array_of(m, m.operand(op, 1))?;
+    if a != s.beat_array() {
+        return Err(format!("the buffer {} must be one beat of the stream: [{}] of {}", m.ty(m.operand(op, 1)), s.lanes, s.elem));
+    }
+    Ok(())
+}
+
 pub(crate) fn verify_affine_index(m: &Module, op: OpId) -> Result<(), String> {
     let coeffs = crate::AffineIndex(op).coeffs(m);
     if coeffs.len() != m.op(op).operands.len() {

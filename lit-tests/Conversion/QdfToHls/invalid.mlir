@@ -1,9 +1,11 @@
 // RUN: not fpgaopt %s --split-input-file --pass-pipeline='builtin.module(qdf-to-hls)' 2>&1 | FileCheck %s
-// RUN: not fpgaopt %s --pass-pipeline='builtin.module(qdf-to-hls{io=stream})' 2>&1 | FileCheck %s --check-prefix=OPTION
+// RUN: not fpgaopt %s --pass-pipeline='builtin.module(qdf-to-hls{io=dataflow})' 2>&1 | FileCheck %s --check-prefix=OPTION
 // RUN: not fpgaopt %s --pass-pipeline='builtin.module(qdf-to-hls{reuse-factor=0})' 2>&1 | FileCheck %s --check-prefix=REUSE
 
-// OPTION: qdf-to-hls: option 'io' must be parallel or serial, got 'stream'
+// OPTION: qdf-to-hls: option 'io' must be parallel, serial or stream, got 'dataflow'
 // REUSE: qdf-to-hls: option 'reuse-factor' must be at least 1, got 0
+// RUN: not fpgaopt %s --pass-pipeline='builtin.module(qdf-to-hls{fifo-depth=-1})' 2>&1 | FileCheck %s --check-prefix=DEPTH
+// DEPTH: qdf-to-hls: option 'fifo-depth' must be in 0..=2^24, got -1
 
 // The input is the output of nn-to-qdf: qdf layers only.
 // CHECK: invalid.mlir:[[# @LINE + 2]]:8: error: 'nn.relu' op is not a qdf layer; qdf-to-hls expects the output of nn-to-qdf

@@ -24,6 +24,7 @@ LEVELS = [
     ("qdf", "import-onnx,nn-canonicalize,nn-to-qdf"),
     ("qdf-layout", "import-onnx,nn-canonicalize,nn-to-qdf,qdf-layout,qdf-narrow"),
     ("hls", "import-onnx,nn-canonicalize,nn-to-qdf,qdf-layout,qdf-narrow,qdf-to-hls"),
+    ("hls-stream", "import-onnx,nn-canonicalize,nn-to-qdf,qdf-layout,qdf-narrow,qdf-to-hls{io=stream}"),
 ]
 
 

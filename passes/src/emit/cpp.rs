@@ -44,6 +44,9 @@ pub(crate) fn scalar_type(m: &Module, op: OpId, v: ValueId) -> DiagResult<String
 /// `T name[d0][d1]` (or `const T name[d0][d1]`), or `T name` for a scalar.
 pub(crate) fn declaration(m: &Module, op: OpId, ty: &fpgaopt_ir::Type, name: &str, constant: bool) -> DiagResult<String> {
     let c = if constant { "const " } else { "" };
+    if let Some(s) = fpgaopt_hls::StreamType::from_type(ty) {
+        return Ok(format!("{} &{name}", stream_type(m, op, &s)?));
+    }
     if let Some(a) = ArrayType::from_type(ty) {
         let elem = cpp_type(&a.elem).ok_or_else(|| err(m, op, format!("element type {} has no C++ spelling", a.elem)))?;
         let dims: String = a.dims.iter().map(|d| format!("[{d}]")).collect();
@@ -51,6 +54,12 @@ pub(crate) fn declaration(m: &Module, op: OpId, ty: &fpgaopt_ir::Type, name: &st
     }
     let t = cpp_type(ty).ok_or_else(|| err(m, op, format!("type {ty} has no C++ spelling")))?;
     Ok(format!("{c}{t} {name}"))
+}
+
+/// `hls::stream<pack<T, L> >` of a stream type.
+pub(crate) fn stream_type(m: &Module, op: OpId, s: &fpgaopt_hls::StreamType) -> DiagResult<String> {
+    let elem = cpp_type(&s.elem).ok_or_else(|| err(m, op, format!("element type {} has no C++ spelling", s.elem)))?;
+    Ok(format!("hls::stream<pack<{elem}, {}> >", s.lanes))
 }
 
 /// The C++ signature `void f(const T x[16], T y[8])` of a function.
@@ -65,8 +74,11 @@ pub(crate) fn signature(cx: &Ctx<'_>, func: OpId, names: &mut Namer, arg_names: 
     let mut params = vec![];
     for (i, &a) in m.block(entry).args.iter().enumerate() {
         let name = names.fresh(m.value(a).name_hint.as_deref().unwrap_or(&format!("arg{i}")));
-        let is_array = ArrayType::from_type(m.ty(a)).is_some();
-        params.push(declaration(m, func, m.ty(a), &name, is_array && !written.get(i).copied().unwrap_or(true))?);
+        let array = ArrayType::from_type(m.ty(a));
+        let decl = declaration(m, func, m.ty(a), &name, array.is_some() && !written.get(i).copied().unwrap_or(true))?;
+        // A rank-0 array is a scalar variable: by reference, so the caller sees what is stored.
+        let decl = if array.is_some_and(|a| a.dims.is_empty()) { decl.replacen(&format!(" {name}"), &format!(" &{name}"), 1) } else { decl };
+        params.push(decl);
         arg_names.insert(a, name);
     }
     Ok(format!("void {}({})", cx.funcs[&func], params.join(", ")))
@@ -252,6 +264,21 @@ impl<'a> FnEmitter<'a, '_> {
             if let Some(p) = hls::partition_of(m, op) {
                 self.pragma(&format!("ARRAY_PARTITION variable={name} {}", p.pragma_args()));
             }
+            return Ok(());
+        }
+        if let Some(a) = hls::StreamAlloca::of(m, op) {
+            let v = a.stream(m);
+            let name = self.fresh(v, "fifo");
+            let st = fpgaopt_hls::StreamType::from_type(m.ty(v)).ok_or_else(|| err(m, op, "not a stream type"))?;
+            let t = stream_type(m, op, &st)?;
+            self.line(&format!("{t} {name}(\"{name}\");"));
+            self.pragma(&format!("STREAM variable={name} depth={}", a.depth(m)));
+            return Ok(());
+        }
+        if hls::StreamRead::of(m, op).is_some() || hls::StreamWrite::of(m, op).is_some() {
+            let f = if hls::StreamRead::of(m, op).is_some() { "stream_read" } else { "stream_write" };
+            let (st, buf) = (self.expr(m.operand(op, 0))?.text, self.expr(m.operand(op, 1))?.text);
+            self.line(&format!("{f}({st}, {buf});"));
             return Ok(());
         }
         if let Some(s) = hls::Store::of(m, op) {

@@ -77,7 +77,7 @@ enum Data {
 }
 
 /// What `hls.layer` says about a layer: name, op, types and shapes of its operands and result.
-fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
+pub(crate) fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
     let data = m.op(op);
     let mut d: Vec<(String, Attribute)> = vec![
         ("name".into(), Attribute::str(node)),

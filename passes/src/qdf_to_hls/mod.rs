@@ -20,12 +20,14 @@
 //!   top function is a `DATAFLOW` region of layer calls.
 
 mod builder;
+mod fifo;
 mod float;
 mod layers;
 mod lookup;
 mod requant;
 mod softmax;
 mod spatial;
+mod stream;
 
 use std::collections::HashSet;
 
@@ -37,9 +39,10 @@ use fpgaopt_ir::{Attribute, DiagResult, Diagnostic, Location, Module, OpId, Type
 use builder::{FnBuilder, LoopKind};
 use layers::{array_type, lower_layer};
 
-static OPTIONS: [PassOption; 2] = [
-    PassOption { name: "io", help: "parallel (unrolled, pipelined top) or serial (pipelined loops, dataflow top)", default: "parallel" },
-    PassOption { name: "reuse-factor", help: "initiation interval of the pipelined top (parallel) or layer loops (serial)", default: "1" },
+static OPTIONS: [PassOption; 3] = [
+    PassOption { name: "fifo-depth", help: "io=stream: the depth of every FIFO (0: computed so that the design cannot deadlock)", default: "0" },
+    PassOption { name: "io", help: "parallel (unrolled, pipelined top), serial (pipelined loops, dataflow top) or stream (layers as processes connected by FIFOs)", default: "parallel" },
+    PassOption { name: "reuse-factor", help: "initiation interval of the pipelined top (parallel) or layer loops (serial, stream)", default: "1" },
 ];
 
 /// The pass.
@@ -49,7 +52,10 @@ pub static QDF_TO_HLS: PassInfo = PassInfo {
     description: "Each qdf layer op becomes an hls function with loops over its output and exact ap_fixed \
 arithmetic (bit-identical to the qdf reference semantics); @main becomes the top function with array \
 arguments, local buffers and one call per layer. `io=parallel` unrolls everything and pipelines the top \
-function; `io=serial` pipelines each layer's output loop and makes the top a dataflow region.",
+function; `io=serial` pipelines each layer's output loop and makes the top a dataflow region; `io=stream` \
+makes every layer a process reading and writing `hls::stream` FIFOs (beats of a pixel's channels, row \
+buffers for windows) in a dataflow top, with FIFO depths computed by simulating the processes' token \
+programs so that the design cannot deadlock (or `fifo-depth` for all, checked the same way).",
     options: &OPTIONS,
     run,
 };
@@ -58,26 +64,38 @@ function; `io=serial` pipelines each layer's output loop and makes the top a dat
 pub(crate) struct Config {
     pub parallel: bool,
     pub reuse: i64,
+    /// io=stream: layers as dataflow processes connected by FIFOs.
+    pub stream: bool,
+    /// Every FIFO's depth when set (`fifo-depth`), else computed.
+    pub fifo_depth: Option<u64>,
 }
 
 fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult<()> {
     let bad = |msg: String| Diagnostic::error(Location::Unknown, format!("qdf-to-hls: {msg}"));
-    let parallel = match opts.get(&OPTIONS[0]) {
-        "parallel" => true,
-        "serial" => false,
-        other => return Err(bad(format!("option 'io' must be parallel or serial, got '{other}'"))),
+    let (parallel, stream) = match opts.get(&OPTIONS[1]) {
+        "parallel" => (true, false),
+        "serial" => (false, false),
+        "stream" => (false, true),
+        other => return Err(bad(format!("option 'io' must be parallel, serial or stream, got '{other}'"))),
     };
-    let reuse = opts.get_int(&OPTIONS[1])?;
+    let reuse = opts.get_int(&OPTIONS[2])?;
+    let depth = opts.get_int(&OPTIONS[0])?;
+    if !(0..=1 << 24).contains(&depth) {
+        return Err(bad(format!("option 'fifo-depth' must be in 0..=2^24, got {depth}")));
+    }
     if reuse < 1 {
         return Err(bad(format!("option 'reuse-factor' must be at least 1, got {reuse}")));
     }
-    let cfg = Config { parallel, reuse };
+    let cfg = Config { parallel, reuse, stream, fifo_depth: (depth > 0).then_some(depth as u64) };
     let funcs = m.functions();
     let main = match funcs.iter().copied().find(|&f| FuncOp(f).sym_name(m) == "main") {
         Some(f) => f,
         None if funcs.len() == 1 => funcs[0],
         None => return Err(bad("expected a function @main (or a single function)".into())),
     };
+    if cfg.stream {
+        return stream::lower_main(m, main, &cfg);
+    }
     lower_main(m, main, &cfg)
 }
 
@@ -96,6 +114,28 @@ pub(crate) fn apply_directives(m: &mut Module, func: OpId, loops: &[(OpId, LoopK
         (false, true) => m.set_attr(func, dir::DATAFLOW, Attribute::Unit),
         (false, false) => {}
     }
+}
+
+/// io=parallel partitions every weight completely; Vitis HLS refuses more than
+/// [`stream::PARTITION_LIMIT`] parts, so such a layer is an error naming it and the way out.
+fn check_partition_limit(m: &Module, funcs: &[OpId]) -> DiagResult<()> {
+    for &f in funcs {
+        for op in m.collect(f) {
+            let Some(r) = fpgaopt_hls::Rom::of(m, op) else { continue };
+            let n = fpgaopt_hls::ArrayType::from_type(m.ty(r.memory(m))).map_or(0, |a| a.len());
+            if n > stream::PARTITION_LIMIT && m.attr(op, "partition").and_then(Attribute::as_str) == Some("complete") {
+                return Err(Diagnostic::error(
+                    m.op(f).loc.clone(),
+                    format!(
+                        "io=parallel partitions every weight array completely, and '{}' has {n} elements (Vitis HLS partitions at most {}): use --io stream, which keeps large weights in cyclic banks with a matching reuse factor",
+                        r.name(m).unwrap_or("weights"),
+                        stream::PARTITION_LIMIT
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// True when the top function is only buffers and calls and every array is read by one call at most:
@@ -240,6 +280,9 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
     }
     let loops = std::mem::take(&mut b.loops);
     drop(b);
+    if cfg.parallel {
+        check_partition_limit(m, &layer_funcs)?;
+    }
     apply_directives(m, top, &loops, cfg, true);
     if !cfg.parallel && !is_dataflow_chain(m, top) {
         m.remove_attr(top, dir::DATAFLOW);

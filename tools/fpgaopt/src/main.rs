@@ -87,7 +87,7 @@ struct CompileArgs {
     #[arg(long, default_value = "fixed<16,6>")]
     precision: String,
     /// I/O style: parallel (unrolled layers, pipelined top) or serial (pipelined loops, dataflow top).
-    #[arg(long, default_value = "parallel", value_parser = ["parallel", "serial"])]
+    #[arg(long, default_value = "parallel", value_parser = ["parallel", "serial", "stream"])]
     io: String,
     /// Per-layer precision overrides (JSON).
     #[arg(long)]
