@@ -195,6 +195,44 @@ irdl.dialect @qdf {
       %c7 = irdl.base "#builtin.type"
       irdl.attributes {"kernel" = %c2, "strides" = %c3, "dilations" = %c4, "divisors" = %c5, "acc_type" = %c6, "recip_type" = %c7}
   }
+  irdl.operation @resize {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.dense_int_or_fp_elements"
+      irdl.attributes {"indices" = %c2}
+  }
+  irdl.operation @depth_to_space {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.integer"
+      %c3 = irdl.base "#builtin.string"
+      irdl.attributes {"blocksize" = %c2, "mode" = %c3}
+  }
+  irdl.operation @space_to_depth {
+      %c0 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0)
+      %c1 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c1)
+      %c2 = irdl.base "#builtin.integer"
+      irdl.attributes {"blocksize" = %c2}
+  }
+  irdl.operation @fconv {
+      %c0 = irdl.base "!builtin.tensor"
+      %c1 = irdl.base "!builtin.tensor"
+      %c2 = irdl.base "!builtin.tensor"
+      irdl.operands(input: %c0, weight: %c1, bias: %c2)
+      %c3 = irdl.base "!builtin.tensor"
+      irdl.results(output: %c3)
+      %c4 = irdl.base "#builtin.array"
+      %c5 = irdl.base "#builtin.array"
+      %c6 = irdl.base "#builtin.integer"
+      %c7 = irdl.base "#builtin.integer"
+      irdl.attributes {"strides" = %c4, "dilations" = %c5, "group" = %c6, "k_block" = %c7}
+  }
   irdl.operation @fconstant {
       %c0 = irdl.base "!builtin.tensor"
       irdl.results(output: %c0)

@@ -112,7 +112,13 @@ pub fn run_csim_ports(dir: &Path, inputs: &[PathBuf], outputs: &[PathBuf]) -> Di
         }
     }
     std::fs::write(&in_bin, bytes).map_err(|e| error(format!("cannot write {}: {e}", in_bin.display())))?;
-    let run = Command::new(&binary)
+    // The top function keeps its feature maps on the stack (hardware buffers): a CNN on a
+    // 128x128 image needs far more than the usual 8 MiB, so the testbench runs with the largest
+    // stack the hard limit allows.
+    let run = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -s \"$(ulimit -Hs)\" 2>/dev/null; exec \"$0\" \"$@\"")
+        .arg(&binary)
         .arg(&in_bin)
         .arg(&out_bin)
         .output()

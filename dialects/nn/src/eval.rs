@@ -32,6 +32,7 @@ use crate::quant::RoundingMode;
 use crate::verify::{broadcast_shapes, matmul_shape};
 
 mod gemm;
+pub mod mlas_conv;
 mod quant;
 mod resample;
 mod spatial;

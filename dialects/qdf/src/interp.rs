@@ -10,6 +10,7 @@ use fpgaopt_ir::{DenseElements, Module, OpId, ValueId};
 use crate::fixed::FixedType;
 use crate::semantics::float::{self as fsem, DenseOrder, FQuant, QuantRounding};
 use crate::semantics::requant::{self as rsem, Requant, Thresholds};
+use crate::semantics::resample as rs;
 use crate::semantics::spatial as sp;
 use crate::semantics::{self as sem, Table, Tensor};
 
@@ -181,7 +182,7 @@ fn table(m: &Module, op: OpId, samples: &str, ty: &str) -> Result<Table, String>
 
 /// Evaluates one verified `qdf` op on its operand values.
 pub fn eval_op(m: &Module, op: OpId, inputs: &[Value]) -> Result<Value, String> {
-    if let Some(r) = eval_quant_op(m, op, inputs) {
+    if let Some(r) = eval_quant_op(m, op, inputs).or_else(|| eval_resample_op(m, op, inputs)) {
         return r;
     }
     let name = m.op(op).name();
@@ -238,6 +239,46 @@ pub fn eval_op(m: &Module, op: OpId, inputs: &[Value]) -> Result<Value, String> 
         other => return Err(format!("no reference semantics for '{other}'")),
     };
     Ok(Value::Fixed(t))
+}
+
+/// Evaluates `qdf.resize`, `qdf.depth_to_space`, `qdf.space_to_depth` (fixed or f32) and
+/// `qdf.fconv`; `None` for other ops.
+fn eval_resample_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value, String>> {
+    let name = m.op(op).name();
+    let ys = m.ty(m.result(op, 0)).shape().map(<[i64]>::to_vec).unwrap_or_default();
+    let moved = |f: &dyn Fn(&[i64]) -> Vec<usize>| -> Result<Value, String> {
+        // The source position of every output element, applied to either element type.
+        match inputs.first().ok_or(format!("'{name}' needs an operand"))? {
+            Value::Float { shape, data } => Ok(Value::Float { shape: ys.clone(), data: f(shape).into_iter().map(|i| data[i]).collect() }),
+            Value::Fixed(t) => Ok(Value::Fixed(Tensor::new(t.ty, &ys, f(&t.shape).into_iter().map(|i| t.data[i]).collect()))),
+        }
+    };
+    let positions = |xs: &[i64]| -> Vec<usize> { (0..xs.iter().product::<i64>().max(0) as usize).collect() };
+    let block = || int_attr(m, op, "blocksize");
+    Some(match name {
+        "qdf.resize" => (|| {
+            let d = m.attr(op, "indices").and_then(|a| a.as_dense()).ok_or("missing indices")?;
+            let maps: Vec<i64> = (0..d.len()).map(|i| d.get_i64(i)).collect();
+            moved(&|xs| rs::resize(&positions(xs), xs, &ys, &maps))
+        })(),
+        "qdf.depth_to_space" => (|| {
+            let (b, crd) = (block()?, m.attr(op, "mode").and_then(|a| a.as_str()) == Some("CRD"));
+            moved(&|xs| rs::depth_to_space(&positions(xs), xs, b, crd))
+        })(),
+        "qdf.space_to_depth" => (|| {
+            let b = block()?;
+            moved(&|xs| rs::space_to_depth(&positions(xs), xs, b))
+        })(),
+        "qdf.fconv" => (|| {
+            let f = |i: usize| inputs.get(i).ok_or_else(|| format!("'{name}' needs operand #{i}")).and_then(Value::float);
+            let ((xs, x), (ws, w), (_, b)) = (f(0)?, f(1)?, f(2)?);
+            let win = sp::Window { kernel: ws[..ws.len().saturating_sub(2)].to_vec(), strides: ints(m, op, "strides"), dilations: ints(m, op, "dilations") };
+            let (group, k_block) = (int_attr(m, op, "group")? as usize, int_attr(m, op, "k_block")? as usize);
+            let data = rs::fconv(x, xs, w, ws, b, &win, group, k_block, &ys[1..ys.len() - 1]);
+            Ok(Value::Float { shape: ys.clone(), data })
+        })(),
+        _ => return None,
+    })
 }
 
 /// Runs the body of `func` (qdf ops, `func.return`) on `inputs`; returns its results.

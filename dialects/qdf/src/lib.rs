@@ -9,16 +9,19 @@ pub mod interp;
 mod ops;
 mod ops_float;
 mod ops_requant;
+mod ops_resample;
 mod ops_spatial;
 pub mod semantics;
 pub mod verify;
 mod verify_float;
+mod verify_resample;
 pub mod verify_spatial;
 
 pub use fixed::{FixedType, Overflow, Rounding};
 pub use ops::*;
 pub use ops_float::*;
 pub use ops_requant::*;
+pub use ops_resample::*;
 pub use ops_spatial::*;
 pub use verify::{broadcast_shapes, matmul_shape};
 

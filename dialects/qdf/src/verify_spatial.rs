@@ -85,6 +85,20 @@ pub(crate) fn verify_pad(m: &Module, op: OpId) -> Result<(), String> {
 }
 
 pub(crate) fn verify_conv(m: &Module, op: OpId) -> Result<(), String> {
+    conv_shapes(m, op)?;
+    let (tx, tw, tb) = (elem(m, m.operand(op, 0))?, elem(m, m.operand(op, 1))?, elem(m, m.operand(op, 2))?);
+    elem(m, m.result(op, 0))?;
+    let acc = type_attr(m, op, "acc_type")?;
+    let prod = exact_mul_type(&tx, &tw);
+    exact(&prod, "the product")?;
+    exact(&acc, "the accumulator")?;
+    exact(&exact_add_type(&acc, &prod), "accumulating a product")?;
+    exact(&exact_add_type(&acc, &tb), "aligning the bias with the accumulator")
+}
+
+/// The shapes of a channels-last convolution (`qdf.conv`, `qdf.fconv`): input `[N, *S, C]`,
+/// weight `[*K, C / group, M]`, bias `[M]`, the windows' result.
+pub(crate) fn conv_shapes(m: &Module, op: OpId) -> Result<(), String> {
     let (x, w, b, y) = (shape(m, m.operand(op, 0)), shape(m, m.operand(op, 1)), shape(m, m.operand(op, 2)), shape(m, m.result(op, 0)));
     let sp = feature_map(&x)?;
     let n = sp.len();
@@ -103,15 +117,7 @@ pub(crate) fn verify_conv(m: &Module, op: OpId) -> Result<(), String> {
     let mut expect = vec![x[0]];
     expect.extend(dims);
     expect.push(mm);
-    result_is(&y, &expect)?;
-    let (tx, tw, tb) = (elem(m, m.operand(op, 0))?, elem(m, m.operand(op, 1))?, elem(m, m.operand(op, 2))?);
-    elem(m, m.result(op, 0))?;
-    let acc = type_attr(m, op, "acc_type")?;
-    let prod = exact_mul_type(&tx, &tw);
-    exact(&prod, "the product")?;
-    exact(&acc, "the accumulator")?;
-    exact(&exact_add_type(&acc, &prod), "accumulating a product")?;
-    exact(&exact_add_type(&acc, &tb), "aligning the bias with the accumulator")
+    result_is(&y, &expect)
 }
 
 /// The window attributes of a pool and its result shape.

@@ -17,6 +17,7 @@
 
 mod config;
 pub mod quant;
+pub mod resample;
 pub mod rules;
 pub mod spatial;
 #[cfg(test)]
@@ -571,6 +572,10 @@ impl Converter<'_> {
             "nn.conv" | "nn.max_pool" | "nn.average_pool" | "nn.global_average_pool" => self.window_op(op, out_f, weight_f, bias_f)?,
             "nn.pad" => self.pad_op(op)?,
             "nn.transpose" => self.transpose_op(op)?,
+            n if resample::is_resample(n) => {
+                let x = self.get(m_ops[0], op, &self.s.precision)?;
+                resample::build(self.m, op, x).map_err(fail)?
+            }
             // Computes nothing (nn-canonicalize removes it first in the default pipeline).
             "nn.identity" | "nn.dropout" | "nn.cast" => self.get(m_ops[0], op, &self.s.precision)?,
             other => return Err(op_err(&loc, other, "nn-to-qdf has no conversion for this op")),

@@ -197,7 +197,7 @@ impl<'m> Analysis<'m> {
             "qdf.softmax" => self.softmax(op, t)?,
             "qdf.dense" => self.dense(op, t, &out_shape)?,
             "qdf.conv" => self.conv(op, t)?,
-            "qdf.transpose" => Facts::of(vec![hull(&unary()?.0)], true),
+            "qdf.transpose" | "qdf.resize" | "qdf.depth_to_space" | "qdf.space_to_depth" => Facts::of(vec![hull(&unary()?.0)], true),
             "qdf.pad" => Facts::of(vec![hull(&unary()?.0).hull(Interval::point(int_attr(m, op, "value")?))], true),
             "qdf.max_pool" => {
                 let (x, tx, _) = unary()?;

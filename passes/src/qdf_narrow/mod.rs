@@ -116,7 +116,7 @@ fn pinned(m: &Module, ops: &[OpId]) -> (HashSet<ValueId>, HashSet<ValueId>) {
         if matches!(d.name(), "qdf.table" | "qdf.softmax" | "qdf.leaky_relu") {
             sign.extend(d.operands.iter().copied());
         }
-        if matches!(d.name(), "qdf.reshape" | "qdf.slice" | "qdf.transpose" | "qdf.pad") {
+        if matches!(d.name(), "qdf.reshape" | "qdf.slice" | "qdf.transpose" | "qdf.pad") || is_move(d.name()) {
             let (x, y) = (d.operands[0], d.results[0]);
             if keep.contains(&y) {
                 keep.insert(x);
@@ -127,6 +127,11 @@ fn pinned(m: &Module, ops: &[OpId]) -> (HashSet<ValueId>, HashSet<ValueId>) {
         }
     }
     (keep, sign)
+}
+
+/// The resampling ops: element moves, whose result type follows their input's.
+fn is_move(name: &str) -> bool {
+    matches!(name, "qdf.resize" | "qdf.depth_to_space" | "qdf.space_to_depth")
 }
 
 /// The narrowed type of a value of type `t` whose mantissas lie in `iv`, or `None` to keep `t`.
@@ -157,7 +162,7 @@ fn narrow_function(m: &mut Module, func: OpId) {
     for &op in &ops {
         let Some(f) = facts.get(&op) else { continue };
         let name = m.op(op).name();
-        if matches!(name, "qdf.reshape" | "qdf.slice" | "qdf.transpose" | "qdf.pad") {
+        if matches!(name, "qdf.reshape" | "qdf.slice" | "qdf.transpose" | "qdf.pad") || is_move(name) {
             // Same element type as the (possibly narrowed) input.
             let (x, y) = (m.operand(op, 0), m.result(op, 0));
             if let Some(tx) = FixedType::of_tensor(m.ty(x)) {

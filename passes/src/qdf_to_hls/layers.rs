@@ -59,7 +59,7 @@ fn table_of(m: &Module, op: OpId, samples: &str, ty: &str) -> DiagResult<Table> 
 /// The operand names of an op, used for argument and rom names.
 fn roles(name: &str) -> &'static [&'static str] {
     match name {
-        "qdf.dense" | "qdf.fdense" | "qdf.conv" => &["x", "w", "b"],
+        "qdf.dense" | "qdf.fdense" | "qdf.conv" | "qdf.fconv" => &["x", "w", "b"],
         "qdf.matmul" | "qdf.add" | "qdf.sub" | "qdf.mul" | "qdf.fadd" | "qdf.fsub" | "qdf.fmul" | "qdf.fdiv" => &["a", "b"],
         _ => &["x"],
     }
@@ -87,8 +87,8 @@ pub(crate) fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
     ];
     for (i, &v) in data.operands.iter().enumerate() {
         let role = match (data.name(), i) {
-            ("qdf.dense" | "qdf.fdense" | "qdf.conv", 1) => "weight",
-            ("qdf.dense" | "qdf.fdense" | "qdf.conv", 2) => "bias",
+            ("qdf.dense" | "qdf.fdense" | "qdf.conv" | "qdf.fconv", 1) => "weight",
+            ("qdf.dense" | "qdf.fdense" | "qdf.conv" | "qdf.fconv", 2) => "bias",
             (_, 0) => "input",
             _ => "rhs",
         };
@@ -101,7 +101,7 @@ pub(crate) fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
             d.push((key.into(), Attribute::Type(hls_fixed(&t).to_type())));
         }
     }
-    for key in ["axis", "function", "strides", "dilations", "kernel", "group", "perm", "pads"] {
+    for key in ["axis", "function", "strides", "dilations", "kernel", "group", "perm", "pads", "k_block", "blocksize", "mode"] {
         if let Some(a) = m.attr(op, key) {
             d.push((key.into(), a.clone()));
         }
@@ -330,6 +330,20 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         "qdf.transpose" => {
             let perm = attrs.iter().find(|(n, _)| n == "perm").and_then(|(_, a)| a.as_i64_array()).unwrap_or_default();
             super::spatial::transpose(&mut b, x, y, &sy, &perm)
+        }
+        "qdf.resize" => {
+            let maps = attrs.iter().find(|(n, _)| n == "indices").and_then(|(_, a)| a.as_dense()).map(|d| d.to_i64_vec()).unwrap_or_default();
+            super::resample::resize(&mut b, x, y, &sx, &sy, &maps, name)
+        }
+        "qdf.depth_to_space" | "qdf.space_to_depth" => {
+            let crd = attrs.iter().any(|(n, a)| n == "mode" && a.as_str() == Some("CRD"));
+            super::resample::shuffle(&mut b, x, y, &sx, &sy, attr("blocksize").unwrap_or(1), crd, opname == "qdf.depth_to_space")
+        }
+        "qdf.fconv" => {
+            let ints = |k: &str| attrs.iter().find(|(n, _)| n == k).and_then(|(_, a)| a.as_i64_array()).unwrap_or_default();
+            let sw = &operand_shapes[1];
+            let win = super::spatial::Win { kernel: sw[..sw.len() - 2].to_vec(), strides: ints("strides"), dilations: ints("dilations") };
+            super::resample::fconv(&mut b, &arrays, y, sw, &sy, &win, attr("group").unwrap_or(1), attr("k_block").unwrap_or(1))
         }
         "qdf.concat" => {
             let axis = attr("axis").unwrap_or(-1).rem_euclid(sy.len().max(1) as i64) as usize;

@@ -25,6 +25,7 @@ mod float;
 mod layers;
 mod lookup;
 mod requant;
+mod resample;
 mod softmax;
 mod spatial;
 mod stream;

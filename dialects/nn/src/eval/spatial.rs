@@ -3,8 +3,9 @@
 //! Sliding-window ops work on 2-D planes: a 1-D `[N, C, W]` input is the plane `[N, C, 1, W]` with
 //! a window of height 1, so one loop nest serves both ranks. Orders of summation:
 //! - conv: each output is the dot product of the weight row `(c, ky, kx)` with the im2col column,
-//!   in that order, as MLAS's convolution GEMM does it (an FMA chain restarted every K block of
-//!   [`conv_k_block`], block sums added in order), then `+ bias`; padded positions contribute
+//!   in that order, as MLAS's convolution GEMM does it (an FMA chain restarted every K block, the
+//!   block from MLAS's split of the GEMM in `eval/mlas_conv.rs`, block sums added in order), then
+//!   `+ bias`; padded positions contribute
 //!   `0 * w`; with one filter per group (depthwise, a single output channel) the GEMM has one row
 //!   and MLAS's M = 1 kernel sums the products in groups of 4 without FMA; with one output
 //!   position MLAS multiplies the transposed problem with its transposed-B M = 1 kernel (8 lanes
@@ -22,6 +23,7 @@
 //! - max pool: the running maximum, column by column (NaN never wins, as with `>`).
 
 use super::gemm::{dot_blocked, dot_m1, dot_m1_transposed};
+use super::mlas_conv::{conv_segments, k_block_at, sgemm_k_block, REFERENCE_THREADS};
 use super::{strides, Tensor};
 use crate::spatial::Window;
 
@@ -81,7 +83,7 @@ pub fn conv(x: &Tensor, weight: &Tensor, bias: &Tensor, w: &Window, group: usize
     let p = Plane::of(w);
     let (shape, [oh, ow]) = output(x, m as i64, w)?;
     let taps = kh * kw;
-    let k_block = conv_k_block(cg * taps, oh * ow);
+    let segments = conv_segments(m / group, oh * ow, cg * taps, n * group, REFERENCE_THREADS);
     let mut products = vec![0.0f32; cg * taps];
     let mut data = Vec::with_capacity(n * m * oh * ow);
     for b in 0..n {
@@ -107,7 +109,7 @@ pub fn conv(x: &Tensor, weight: &Tensor, bias: &Tensor, w: &Window, group: usize
                             dot_m1_transposed(&products, oc % (m / group), m / group, 0.0)
                         }
                     } else {
-                        dot_blocked(cg * taps, k_block, None, input, wt)
+                        dot_blocked(cg * taps, k_block_at(&segments, oy * ow + ox), None, input, wt)
                     };
                     data.push(v + bias.data[oc]);
                 }
@@ -141,7 +143,7 @@ pub fn conv_transpose(
     // onnxruntime's GEMM: column rows (m, ky, kx) times the input positions, summed over the
     // group's channels; the weight is prepacked (A not transposed) unless a dimension is 1.
     let rows = mg * taps;
-    let k_block = conv_k_block(cg, positions);
+    let k_block = sgemm_k_block(cg, positions);
     let mut products = vec![0.0f32; cg];
     let mut data = vec![0.0f32; n * m * oh * ow];
     for b in 0..n {
@@ -179,19 +181,6 @@ pub fn conv_transpose(
     Tensor::new(shape, data)
 }
 
-/// The K block of MLAS's convolution GEMM for `k` terms and `outputs` positions per channel: it
-/// starts at 128 and doubles while its N stride (128) halves down to 16 and still covers the outputs.
-fn conv_k_block(k: usize, outputs: usize) -> usize {
-    let (mut stride_n, mut stride_k) = (128, 128);
-    if outputs >= k {
-        return k.max(1);
-    }
-    while stride_n > 16 && stride_n / 2 >= outputs {
-        stride_k *= 2;
-        stride_n /= 2;
-    }
-    stride_k
-}
 
 /// What a pooling window computes.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -13,6 +13,7 @@
 
 pub mod float;
 pub mod requant;
+pub mod resample;
 pub mod spatial;
 
 use crate::fixed::FixedType;

@@ -15,10 +15,12 @@
 //! as a remark. See `docs/design/quantization.md` for the rules and their proofs.
 
 mod dense;
+mod fconv;
 mod fold;
 pub mod grid;
 mod quantizer;
 mod requant;
+mod resample;
 mod spatial;
 mod tail;
 
@@ -234,6 +236,7 @@ impl<'a> QConverter<'a> {
             "nn.conv" | "nn.max_pool" | "nn.average_pool" | "nn.global_average_pool" => self.window(op),
             "nn.pad" | "nn.transpose" => self.move_data(op),
             "nn.concat" => self.concat(op),
+            "nn.resize" | "nn.depth_to_space" | "nn.space_to_depth" => self.resample(op),
             // Computes nothing (nn-canonicalize removes it first in the default pipeline).
             "nn.identity" | "nn.dropout" | "nn.cast" => self.val(self.base.m.operand(op, 0), op),
             "nn.softmax" => {

@@ -3,8 +3,8 @@
 //! - `nn.conv` on an exact fixed input with weights on a power-of-two grid: an integer `qdf.conv`.
 //!   Every partial sum within 24 significant bits (bias included) makes the reference's float32
 //!   GEMM exact in any order; when only the products fit, the bias is added in float32 after the
-//!   exact sum, as MLAS does (the bias joins after the GEMM). Anything else is rejected for now:
-//!   non-power-of-two scales need the reference's own float32 convolution order.
+//!   exact sum, as MLAS does (the bias joins after the GEMM). Anything else is the reference's
+//!   own float32 convolution, `qdf.fconv` (`quant/fconv.rs`).
 //! - `nn.max_pool` on codes (fixed or scaled by a positive scale: max commutes with it), padded
 //!   with the code type's minimum.
 //! - `nn.average_pool` / `nn.global_average_pool` on an exact fixed input: the exact window sum
@@ -44,6 +44,11 @@ impl QConverter<'_> {
             }
         };
         let w = SpatialWindow::new(&window, &xs, &ys);
+        if name == "nn.conv" {
+            if let Some(q) = self.float_conv(op, &x, &w)? {
+                return Ok(q);
+            }
+        }
         let at = InsertPoint::Before(op);
         let (v, scale) = match (&x.form, name) {
             (Form::Fixed(v), _) => (*v, None),
