@@ -56,7 +56,7 @@ def qonnx_reference(path, x):
         return np.stack([execute_onnx(mw, {inp: s[None, ...]})[out][0] for s in x]).astype(np.float32)
 
 
-@pytest.mark.parametrize("io", ["parallel", "serial"])
+@pytest.mark.parametrize("io", ["parallel", "serial", "stream"])
 @pytest.mark.parametrize("name", ["nn_resize", "subpixel"])
 def test_float_espcn_matches_onnxruntime(name, io, fpgaopt, tmp_path):
     path = ESPCN / name / "float_model.onnx"
@@ -74,7 +74,7 @@ def test_float_espcn_matches_onnxruntime(name, io, fpgaopt, tmp_path):
 _QONNX_REF = {}
 
 
-@pytest.mark.parametrize("io", ["parallel", "serial"])
+@pytest.mark.parametrize("io", ["parallel", "serial", "stream"])
 @pytest.mark.parametrize("name", ["nn_resize", "subpixel"])
 def test_quant_espcn_is_bit_exact(name, io, fpgaopt, tmp_path):
     path = ESPCN / name / "quant_model.onnx"

@@ -30,6 +30,8 @@ use fpgaopt_ir::{Dialect, ParamDef, TypeDef};
 
 /// Discardable attribute: a proven interval `[lo, hi]` of an op's result mantissas (`qdf-narrow`).
 pub const RANGE_ATTR: &str = "qdf.range";
+/// Discardable attribute: the layer's reuse factor (cycles per output) for the HLS lowering.
+pub const REUSE_ATTR: &str = "qdf.reuse";
 /// Discardable attribute: a proven interval `[lo, hi]` of a dense/matmul accumulator's mantissas.
 pub const ACC_RANGE_ATTR: &str = "qdf.acc_range";
 
@@ -72,7 +74,8 @@ table and an exact truncating division. Quantized models add float32 ops (`qdf.f
 IEEE binary32 in the reference's order, for the parts their reference computes in float), `qdf.fquant`
 (QONNX/ONNX quantizers from float32), `qdf.threshold` and `qdf.requant` (integer requantization).
 `qdf-narrow` records the bounds it proves as discardable attributes: `qdf.range = [lo, hi]` (the
-result's mantissas) and `qdf.acc_range = [lo, hi]` (a dense/matmul accumulator's mantissas).
+result's mantissas) and `qdf.acc_range = [lo, hi]` (a dense/matmul accumulator's mantissas). `nn-to-qdf` records a layer's configured
+reuse factor as `qdf.reuse = N`.
 See `docs/design/qdf.md`, `docs/design/quantization.md` and `docs/design/precision-propagation.md`.
 "#,
     ops: ops::all,

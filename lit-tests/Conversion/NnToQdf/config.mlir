@@ -20,6 +20,17 @@
 // Unnamed layers keep the default fixed<16,6>; the config's acc replaces the computed one.
 // CFG: %[[Y2:.+]] = "qdf.dense"(%[[A]], %{{.+}}, %{{.+}}) {acc_type = !qdf.fixed<40, 12, true, "TRN", "WRAP">}
 // CFG-SAME: (tensor<1x2x!qdf.fixed<8, 3, false, "TRN", "WRAP">>, tensor<2x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>, tensor<2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<16, 6, true, "TRN", "WRAP">>
+
+// A layer's reuse factor rides on its qdf ops to qdf-to-hls, which pipelines its loop at that II.
+// RUN: echo '{"layers": {"fc2": {"reuse": 4}}}' > %t.reuse.json
+// RUN: fpgaopt %s --pass-pipeline="builtin.module(nn-to-qdf{config=%t.reuse.json})" | FileCheck %s --check-prefix=REUSE
+// RUN: fpgaopt %s --pass-pipeline="builtin.module(nn-to-qdf{config=%t.reuse.json},qdf-to-hls{io=serial})" | FileCheck %s --check-prefix=REUSE-HLS
+// REUSE: "qdf.dense"({{.+}}) {acc_type = {{.+}}} :
+// REUSE: "qdf.dense"({{.+}}) {acc_type = {{.+}}, qdf.reuse = 4}
+// REUSE-HLS-LABEL: func.func @fc1(
+// REUSE-HLS: hls.pipeline_ii = 1
+// REUSE-HLS-LABEL: func.func @fc2(
+// REUSE-HLS: hls.pipeline_ii = 4
 func.func @two_layers(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %w = "nn.constant"() {value = dense<[[0.5, -0.25], [1.0, 0.75]]> : tensor<2x2xf32>} : () -> tensor<2x2xf32>
   %b = "nn.constant"() {value = dense<[0.1, -0.2]> : tensor<2xf32>} : () -> tensor<2xf32>

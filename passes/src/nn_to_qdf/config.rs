@@ -3,7 +3,7 @@
 //! ```json
 //! {"input": "fixed<16,6>",
 //!  "layers": {"fc1": {"result": "fixed<12,4>", "weight": "fixed<8,1>", "bias": "fixed<12,4>",
-//!                     "acc": "fixed<32,12>", "rounding": "RND", "overflow": "SAT"}}}
+//!                     "acc": "fixed<32,12>", "rounding": "RND", "overflow": "SAT", "reuse": 4}}}
 //! ```
 //! Every key is optional; unknown keys and unknown layer names are errors.
 
@@ -25,6 +25,9 @@ pub struct LayerConfig {
     pub rounding: Option<Rounding>,
     /// Overflow mode of the result type.
     pub overflow: Option<Overflow>,
+    /// The layer's reuse factor (cycles per output in io=serial/stream), recorded on its qdf ops
+    /// as `qdf.reuse` for qdf-to-hls.
+    pub reuse: Option<i64>,
 }
 
 /// The whole config.
@@ -85,9 +88,13 @@ impl LayerConfig {
                     let s = string(v, &at)?;
                     l.overflow = Some(Overflow::parse(s).ok_or_else(|| format!("{at}: unknown overflow mode '{s}'"))?);
                 }
+                "reuse" => {
+                    let r = v.as_i64().filter(|r| (1..=1 << 20).contains(r)).ok_or_else(|| format!("{at}: expected an integer in 1..=2^20"))?;
+                    l.reuse = Some(r);
+                }
                 other => {
                     return Err(format!(
-                        "layer '{name}': unknown key '{other}' (expected result, weight, bias, acc, rounding, overflow)"
+                        "layer '{name}': unknown key '{other}' (expected result, weight, bias, acc, rounding, overflow, reuse)"
                     ))
                 }
             }

@@ -67,8 +67,9 @@ pub static NN_TO_QDF: PassInfo = PassInfo {
 (to the config's `input` type, else `precision`) and the results converted back by `qdf.dequantize`, so
 `@main` keeps its signature. Activations, weights and biases take the `precision` type unless the
 `config` JSON names the layer (`{"layers": {"fc1": {"result": "fixed<12,4>", "weight": "fixed<8,1>",
-"bias": "fixed<12,4>", "acc": "fixed<32,12>", "rounding": "RND", "overflow": "SAT"}}}`; `rounding` and
-`overflow` set the modes of the result type; unknown layer names are an error). Constants are
+"bias": "fixed<12,4>", "acc": "fixed<32,12>", "rounding": "RND", "overflow": "SAT", "reuse": 4}}}`; `rounding` and
+`overflow` set the modes of the result type, `reuse` the layer's reuse factor in qdf-to-hls (`qdf.reuse`);
+unknown layer names are an error). Constants are
 quantized round-half-to-even with saturation. Accumulators are value-based and exact: fractional bits
 of the product, width from the bound max_j(sum_k |w_kj| * max|x| + |b_j|) plus a sign bit.
 Sigmoid/tanh become `qdf.table` over [-16, 16), softmax gets an exp table over [-16, 0], each with at
@@ -233,8 +234,19 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
         } else {
             convert_function(m, f, &s)?;
         }
+        record_reuse(m, f, &s);
     }
     Ok(())
+}
+
+/// A layer's configured reuse factor on each qdf op of that layer (located at its name): `qdf.reuse`.
+fn record_reuse(m: &mut Module, func: OpId, s: &Settings) {
+    for op in m.collect(func) {
+        let reuse = layer_name(&m.op(op).loc).and_then(|n| s.config.layers.get(n)).and_then(|l| l.reuse);
+        if let (Some(r), "qdf") = (reuse, m.op(op).def.dialect()) {
+            m.set_attr(op, qdf::REUSE_ATTR, Attribute::i64(r));
+        }
+    }
 }
 
 /// Rejects the ops nn-to-qdf cannot lower yet, naming the node, before anything is converted.

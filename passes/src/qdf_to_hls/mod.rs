@@ -62,6 +62,7 @@ programs so that the design cannot deadlock (or `fifo-depth` for all, checked th
 };
 
 /// Scheduling choices from the pass options.
+#[derive(Clone, Debug)]
 pub(crate) struct Config {
     pub parallel: bool,
     pub reuse: i64,
@@ -98,6 +99,16 @@ fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult
         return stream::lower_main(m, main, &cfg);
     }
     lower_main(m, main, &cfg)
+}
+
+/// The scheduling of one layer: the pass options with the layer's own reuse factor (`qdf.reuse`,
+/// from the nn-to-qdf config) when it has one.
+pub(crate) fn layer_config(m: &Module, op: OpId, cfg: &Config) -> Config {
+    let mut c = cfg.clone();
+    if let Some(r) = m.attr(op, fpgaopt_qdf::REUSE_ATTR).and_then(Attribute::as_int).filter(|&r| r >= 1) {
+        c.reuse = r;
+    }
+    c
 }
 
 /// Turns loop kinds into directives, and marks layer functions.
@@ -231,7 +242,7 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
         }
         let node = layer_names(m, op);
         let name = unique_symbol(&node, &mut used);
-        let f = lower_layer(m, op, &name, &node, main, cfg)?;
+        let f = lower_layer(m, op, &name, &node, main, &layer_config(m, op, cfg))?;
         layer_funcs.push(f);
         calls.push((op, name, direct[i]));
     }

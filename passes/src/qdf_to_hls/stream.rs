@@ -162,13 +162,16 @@ fn finish(b: FnBuilder<'_>, cfg: &Config, layer: Option<Attribute>) -> OpId {
 }
 
 /// The `hls.layer` of a process: the layer's own description plus the stream mode's keys.
-fn stream_layer(m: &Module, op: OpId, node: &str, kind: &str) -> Attribute {
+fn stream_layer(m: &Module, op: OpId, node: &str, kind: &str, reuse: i64) -> Attribute {
     let mut d = match layers::layer_attr(m, op, node) {
         Attribute::Dict(d) => d,
         _ => vec![],
     };
     d.push(("io".into(), Attribute::str("stream")));
     d.push(("process".into(), Attribute::str(kind)));
+    if kind != "window" {
+        d.push(("reuse".into(), Attribute::i64(reuse)));
+    }
     if let Some((st, beats)) = stream_of(m, m.result(op, 0)) {
         d.push(("lanes".into(), Attribute::i64(st.lanes)));
         d.push(("beats".into(), Attribute::i64(beats)));
@@ -208,7 +211,13 @@ fn buffered(m: &mut Module, op: OpId, name: &str, node: &str, main: OpId, cfg: &
     transfer_all(&mut b, args[ins.len()], out, &ost, obeats, false);
     let mut desc = layer.unwrap_or(Attribute::Dict(vec![]));
     if let Attribute::Dict(d) = &mut desc {
-        d.extend([("io".into(), Attribute::str("stream")), ("process".into(), Attribute::str("buffered")), ("lanes".into(), Attribute::i64(ost.lanes)), ("beats".into(), Attribute::i64(obeats))]);
+        d.extend([
+            ("io".into(), Attribute::str("stream")),
+            ("process".into(), Attribute::str("buffered")),
+            ("lanes".into(), Attribute::i64(ost.lanes)),
+            ("beats".into(), Attribute::i64(obeats)),
+            ("reuse".into(), Attribute::i64(cfg.reuse)),
+        ]);
         d.sort_by(|a, b| a.0.cmp(&b.0));
     }
     finish(b, cfg, Some(desc));
@@ -264,7 +273,7 @@ fn beatwise(m: &mut Module, op: OpId, name: &str, node: &str, main: OpId, cfg: &
     m.set_attr(body, dir::INLINE, Attribute::Unit);
     let ins = inputs_of(m, op);
     let in_types: Vec<StreamType> = ins.iter().map(|i| i.1.clone()).collect();
-    let layer = stream_layer(m, op, node, "beat");
+    let layer = stream_layer(m, op, node, "beat", cfg.reuse);
     let (mut b, args) = process_fn(m, main, name, &in_types, std::slice::from_ref(&ost), &[], &loc);
     let bufs: Vec<ValueId> = in_types.iter().map(|s| b.alloca(&[lanes], s.elem.clone(), "x", true)).collect();
     let out = b.alloca(&[lanes], ost.elem.clone(), "y", true);
@@ -303,7 +312,7 @@ fn pad_stream(m: &mut Module, op: OpId, name: &str, node: &str, main: OpId, cfg:
     let r = shape(m, x).len();
     let (top, left, bottom, right) = if r == 4 { (pads[1], pads[2], pads[r + 1], pads[r + 2]) } else { (0, pads[1], 0, pads[r + 1]) };
     let value = m.attr(op, "value").and_then(Attribute::as_int).unwrap_or(0);
-    let layer = stream_layer(m, op, node, "pad");
+    let layer = stream_layer(m, op, node, "pad", cfg.reuse);
     let (mut b, args) = process_fn(m, main, name, std::slice::from_ref(&st), std::slice::from_ref(&st), &[], &loc);
     let fill = b.alloca(&[c], st.elem.clone(), "fill", true);
     let beat = b.alloca(&[c], st.elem.clone(), "beat", true);
@@ -363,7 +372,7 @@ fn window_stream(m: &mut Module, op: OpId, name: &str, node: &str, main: OpId, c
     let two = |v: Vec<i64>| if v.len() == 1 { (1, v[0]) } else { (v[0], v[1]) };
     let ((kh, kw), (sh, sw), (dh, dw)) = (two(kernel), two(ints("strides")), two(ints("dilations")));
     let rows = dh * (kh - 1) + 1;
-    let layer = stream_layer(m, op, node, "window");
+    let layer = stream_layer(m, op, node, "window", cfg.reuse);
     let out_ty = hls_elem(m.ty(y).element().unwrap_or(&Type::F32)).unwrap_or(Type::F32);
     let acc_ty = m.attr(op, "acc_type").and_then(Attribute::as_type).and_then(FixedType::from_type).map(|t| hls_fixed(&t).to_type());
     let group = m.attr(op, "group").and_then(Attribute::as_int).unwrap_or(1);
@@ -643,11 +652,12 @@ pub(crate) fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult
         let ins = inputs_of(m, op);
         let y = m.result(op, 0);
         let (ost, _) = tensor(m, y, "a layer result")?;
+        let lcfg = super::layer_config(m, op, cfg);
         let p = match kind(m, op) {
-            Kind::Beat => beatwise(m, op, &name, &node, main, cfg, &mut used)?,
-            Kind::Pad => pad_stream(m, op, &name, &node, main, cfg)?,
-            Kind::Window => window_stream(m, op, &name, &node, main, cfg)?,
-            Kind::Buffered => buffered(m, op, &name, &node, main, cfg, &mut used)?,
+            Kind::Beat => beatwise(m, op, &name, &node, main, &lcfg, &mut used)?,
+            Kind::Pad => pad_stream(m, op, &name, &node, main, &lcfg)?,
+            Kind::Window => window_stream(m, op, &name, &node, main, &lcfg)?,
+            Kind::Buffered => buffered(m, op, &name, &node, main, &lcfg, &mut used)?,
         };
         for (i, (v, _, _)) in ins.iter().enumerate() {
             readers.entry(*v).or_default().push((nodes.len(), i));
