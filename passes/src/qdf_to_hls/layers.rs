@@ -101,7 +101,7 @@ fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
             d.push((key.into(), Attribute::Type(hls_fixed(&t).to_type())));
         }
     }
-    for key in ["axis", "function", "strides", "dilations", "kernel", "group", "perm", "pads"] {
+    for key in ["axis", "function", "strides", "dilations", "kernel", "group", "perm", "pads", super::transpose_fold::READ_PERM, super::transpose_fold::WRITE_PERM] {
         if let Some(a) = m.attr(op, key) {
             d.push((key.into(), a.clone()));
         }
@@ -168,6 +168,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         _ => None,
     };
     let attr = |k: &str| attrs.iter().find(|(n, _)| n == k).and_then(|(_, a)| a.as_int());
+    let mapping = Mapping::of(&attrs, &sx, &sy);
 
     let (mut b, args) = FnBuilder::new_function(m, name, &params, before, loc.clone());
     b.m.set_attr(b.func, fpgaopt_hls::directives::LAYER, layer);
@@ -194,10 +195,10 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
     let y = *args.last().expect("the output argument");
     let x = arrays[0];
     match opname {
-        "qdf.quantize" | "qdf.dequantize" | "qdf.cast" => map(&mut b, x, y, &sy, |b, v| b.cast(v, &out_ty)),
+        "qdf.quantize" | "qdf.dequantize" | "qdf.cast" => map(&mut b, x, y, &mapping, |b, v| b.cast(v, &out_ty)),
         "qdf.relu" => {
             let zero = b.constant(&in_elems[0], 0);
-            map(&mut b, x, y, &sy, |b, v| {
+            map(&mut b, x, y, &mapping, |b, v| {
                 let r = b.max(v, zero);
                 b.cast(r, &out_ty)
             })
@@ -206,7 +207,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             let alpha_ty = acc.clone().unwrap_or(Type::F32);
             let alpha = b.constant(&alpha_ty, attr("alpha").unwrap_or(0));
             let zero = b.constant(&in_elems[0], 0);
-            map(&mut b, x, y, &sy, |b, v| {
+            map(&mut b, x, y, &mapping, |b, v| {
                 let pos = b.cmp("ge", v, zero);
                 let direct = b.cast(v, &out_ty);
                 let p = b.mul(v, alpha);
@@ -226,7 +227,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             };
             let lo = lo.map(|v| b.constant(&clamp_ty, v));
             let hi = hi.map(|v| b.constant(&clamp_ty, v));
-            map(&mut b, x, y, &sy, |b, v| {
+            map(&mut b, x, y, &mapping, |b, v| {
                 let mut v = b.cast(v, &clamp_ty);
                 if let Some(lo) = lo {
                     v = b.max(v, lo);
@@ -240,7 +241,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         "qdf.table" => {
             let t = tables.expect("table attributes");
             let roms = t.roms(&mut b, &format!("{name}_table"));
-            map(&mut b, x, y, &sy, |b, v| {
+            map(&mut b, x, y, &mapping, |b, v| {
                 let r = t.lookup(b, &roms, v);
                 b.cast(r, &out_ty)
             })
@@ -268,7 +269,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         "qdf.dense" => dense(&mut b, &arrays, y, &sx, &operand_shapes[1], acc.as_ref(), &out_ty),
         "qdf.frelu" => {
             let zero = b.fconst(0.0);
-            map(&mut b, x, y, &sy, |b, v| b.max(v, zero))
+            map(&mut b, x, y, &mapping, |b, v| b.max(v, zero))
         }
         "qdf.fdense" => {
             let order = attrs.iter().find(|(n, _)| n == "order").and_then(|(_, a)| a.as_str()).unwrap_or("mlas_packed").to_string();
@@ -373,13 +374,48 @@ fn copy_along(b: &mut FnBuilder<'_>, src: (ValueId, i64), dst: (ValueId, i64), d
     b.at = saved;
 }
 
-/// `y[i] = f(x[i])` over every element.
-pub(crate) fn map(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i64], f: impl FnOnce(&mut FnBuilder<'_>, ValueId) -> ValueId) {
+/// The positions an elementwise layer reads and writes: the same index in both, or through a
+/// transpose folded into it (`transpose_fold.rs`).
+pub(crate) struct Mapping {
+    /// The loops: the shape the elementwise op itself works on.
+    dims: Vec<i64>,
+    /// `read_perm` p: the layer reads `x = T^-1` of its logical operand, at `x[a] = i[p^-1[a]]`.
+    read: Option<Vec<i64>>,
+    /// `write_perm` q: the layer stores `T(result, q)`, at `y[k] = i[q[k]]`.
+    write: Option<Vec<i64>>,
+}
+
+impl Mapping {
+    /// The mapping of a layer with attributes `attrs`, operand shape `sx` and result shape `sy`.
+    fn of(attrs: &[(String, Attribute)], sx: &[i64], sy: &[i64]) -> Mapping {
+        let perm = |k: &str| attrs.iter().find(|(n, _)| n == k).and_then(|(_, a)| a.as_i64_array());
+        let (read, write) = (perm(super::transpose_fold::READ_PERM), perm(super::transpose_fold::WRITE_PERM));
+        let dims = if write.is_some() { sx.to_vec() } else { sy.to_vec() };
+        Mapping { dims, read, write }
+    }
+}
+
+/// `y[i] = f(x[i])` over every element, read and written through [`Mapping`]'s permutations.
+pub(crate) fn map(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, at: &Mapping, f: impl FnOnce(&mut FnBuilder<'_>, ValueId) -> ValueId) {
     let saved = b.at;
-    let ivs = b.loop_nest(dims, Pipelined, &["i", "j", "k", "l", "n"]);
-    let v = b.load(x, &ivs);
+    let ivs = b.loop_nest(&at.dims, Pipelined, &["i", "j", "k", "l", "n"]);
+    let src = match &at.read {
+        Some(p) => {
+            let mut src = ivs.clone();
+            for (k, &a) in p.iter().enumerate() {
+                src[a as usize] = ivs[k];
+            }
+            src
+        }
+        None => ivs.clone(),
+    };
+    let dst = match &at.write {
+        Some(q) => q.iter().map(|&a| ivs[a as usize]).collect(),
+        None => ivs,
+    };
+    let v = b.load(x, &src);
     let r = f(b, v);
-    b.store(r, y, &ivs);
+    b.store(r, y, &dst);
     b.at = saved;
 }
 

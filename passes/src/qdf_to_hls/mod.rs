@@ -11,6 +11,8 @@
 //!   argument itself when the value is only returned), and one `func.call` per layer in order.
 //!   The interface is float when the model's is: the `qdf.quantize` and `qdf.dequantize` layers
 //!   convert inside the top function, so hardware and C simulation see the same floats.
+//! - A `qdf.transpose` next to an elementwise layer (quantize, dequantize, cast, relu, ...) is no
+//!   layer of its own: that layer reads or writes through the permutation (`transpose_fold.rs`).
 //! - Values are bit-identical to `fpgaopt_qdf::semantics`: arithmetic is exact (`hls.add`/`sub`/`mul`
 //!   in ap_fixed's full-precision types) and every `convert<T>` of the semantics is one `hls.cast`.
 //! - `io=parallel` (default): every loop fully unrolled, arrays and weights completely partitioned,
@@ -26,6 +28,7 @@ mod lookup;
 mod requant;
 mod softmax;
 mod spatial;
+mod transpose_fold;
 
 use std::collections::HashSet;
 
@@ -78,6 +81,7 @@ fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult
         None if funcs.len() == 1 => funcs[0],
         None => return Err(bad("expected a function @main (or a single function)".into())),
     };
+    transpose_fold::fold_transposes(m, main);
     lower_main(m, main, &cfg)
 }
 
