@@ -54,3 +54,19 @@ func.func @main(%x: tensor<1x2x3x!qdf.fixed<8, 4, true, "TRN", "WRAP">>) -> tens
   %q = "qdf.max_pool"(%t) {dilations = [1], kernel = [1], strides = [1]} : (tensor<1x3x2x!qdf.fixed<8, 4, true, "TRN", "WRAP">>) -> tensor<1x3x2x!qdf.fixed<8, 4, true, "TRN", "WRAP">> loc("p1")
   func.return %q : tensor<1x3x2x!qdf.fixed<8, 4, true, "TRN", "WRAP">>
 }
+
+// -----
+
+// An elementwise op with a constant operand absorbs a transpose too: the constant broadcasts
+// against the op's own channels-last indices, the result is stored NCHW.
+// CHECK-LABEL: func.func @bias(
+// CHECK-SAME: op = "fadd"{{.*}}write_perm = [0, 2, 1]
+// CHECK-NOT: op = "transpose"
+// CPP-LABEL: void bias(
+// CPP: y[0][j][i] = a[0][i][j] + bias_b[0][0][j];
+func.func @main(%x: tensor<1x3x2xf32>) -> tensor<1x2x3xf32> {
+  %c = "qdf.fconstant"() {value = dense<[[[0.5, -1.0]]]> : tensor<1x1x2xf32>} : () -> tensor<1x1x2xf32>
+  %a = "qdf.fadd"(%x, %c) : (tensor<1x3x2xf32>, tensor<1x1x2xf32>) -> tensor<1x3x2xf32> loc("bias")
+  %t = "qdf.transpose"(%a) {perm = [0, 2, 1]} : (tensor<1x3x2xf32>) -> tensor<1x2x3xf32> loc("t")
+  func.return %t : tensor<1x2x3xf32>
+}

@@ -168,7 +168,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         _ => None,
     };
     let attr = |k: &str| attrs.iter().find(|(n, _)| n == k).and_then(|(_, a)| a.as_int());
-    let mapping = Mapping::of(&attrs, &sx, &sy);
+    let mapping = Mapping::of(&attrs, &sy);
 
     let (mut b, args) = FnBuilder::new_function(m, name, &params, before, loc.clone());
     b.m.set_attr(b.func, fpgaopt_hls::directives::LAYER, layer);
@@ -247,12 +247,17 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             })
         }
         "qdf.add" | "qdf.sub" | "qdf.mul" | "qdf.fadd" | "qdf.fsub" | "qdf.fmul" | "qdf.fdiv" => {
-            let z = arrays[1];
-            let (sa, sb) = (operand_shapes[0].clone(), operand_shapes[1].clone());
             let saved = b.at;
-            let ivs = b.loop_nest(&sy, Pipelined, &["i", "j", "k", "l", "n"]);
-            let (ia, ib) = (broadcast(&mut b, &ivs, &sa), broadcast(&mut b, &ivs, &sb));
-            let (va, vb) = (b.load(x, &ia), b.load(z, &ib));
+            let (ivs, src, dst) = mapping.indices(&mut b);
+            // A constant broadcasts against the op's own indices; an array operand is read through
+            // the mapping when the op absorbed a transpose (then the other one is a constant).
+            let mut vals = vec![];
+            for i in 0..2 {
+                let is_const = constants.iter().any(|c| c.0 == i);
+                let idx = if is_const || mapping.read.is_none() { broadcast(&mut b, &ivs, &operand_shapes[i]) } else { src.clone() };
+                vals.push(b.load(arrays[i], &idx));
+            }
+            let (va, vb) = (vals[0], vals[1]);
             let r = match opname {
                 "qdf.add" => b.add(va, vb),
                 "qdf.sub" => b.sub(va, vb),
@@ -263,7 +268,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
                 _ => b.farith('/', va, vb),
             };
             let r = b.cast(r, &out_ty);
-            b.store(r, y, &ivs);
+            b.store(r, y, &dst);
             b.at = saved;
         }
         "qdf.dense" => dense(&mut b, &arrays, y, &sx, &operand_shapes[1], acc.as_ref(), &out_ty),
@@ -386,33 +391,42 @@ pub(crate) struct Mapping {
 }
 
 impl Mapping {
-    /// The mapping of a layer with attributes `attrs`, operand shape `sx` and result shape `sy`.
-    fn of(attrs: &[(String, Attribute)], sx: &[i64], sy: &[i64]) -> Mapping {
+    /// The mapping of a layer with attributes `attrs` and result shape `sy`.
+    fn of(attrs: &[(String, Attribute)], sy: &[i64]) -> Mapping {
         let perm = |k: &str| attrs.iter().find(|(n, _)| n == k).and_then(|(_, a)| a.as_i64_array());
         let (read, write) = (perm(super::transpose_fold::READ_PERM), perm(super::transpose_fold::WRITE_PERM));
-        let dims = if write.is_some() { sx.to_vec() } else { sy.to_vec() };
+        // Written through q, the op's own result has `dims[q[k]] = sy[k]`.
+        let mut dims = sy.to_vec();
+        if let Some(q) = &write {
+            for (k, &a) in q.iter().enumerate() {
+                dims[a as usize] = sy[k];
+            }
+        }
         Mapping { dims, read, write }
+    }
+
+    /// Loops over [`dims`](Self::dims) at `b.at`; returns their indices, the array operand's
+    /// indices and the result's.
+    fn indices(&self, b: &mut FnBuilder<'_>) -> (Vec<ValueId>, Vec<ValueId>, Vec<ValueId>) {
+        let ivs = b.loop_nest(&self.dims, Pipelined, &["i", "j", "k", "l", "n"]);
+        let mut src = ivs.clone();
+        if let Some(p) = &self.read {
+            for (k, &a) in p.iter().enumerate() {
+                src[a as usize] = ivs[k];
+            }
+        }
+        let dst = match &self.write {
+            Some(q) => q.iter().map(|&a| ivs[a as usize]).collect(),
+            None => ivs.clone(),
+        };
+        (ivs, src, dst)
     }
 }
 
 /// `y[i] = f(x[i])` over every element, read and written through [`Mapping`]'s permutations.
 pub(crate) fn map(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, at: &Mapping, f: impl FnOnce(&mut FnBuilder<'_>, ValueId) -> ValueId) {
     let saved = b.at;
-    let ivs = b.loop_nest(&at.dims, Pipelined, &["i", "j", "k", "l", "n"]);
-    let src = match &at.read {
-        Some(p) => {
-            let mut src = ivs.clone();
-            for (k, &a) in p.iter().enumerate() {
-                src[a as usize] = ivs[k];
-            }
-            src
-        }
-        None => ivs.clone(),
-    };
-    let dst = match &at.write {
-        Some(q) => q.iter().map(|&a| ivs[a as usize]).collect(),
-        None => ivs,
-    };
+    let (_, src, dst) = at.indices(b);
     let v = b.load(x, &src);
     let r = f(b, v);
     b.store(r, y, &dst);

@@ -2,10 +2,14 @@
 //! adjacent elementwise layer, so no layer copies data only to permute it.
 //!
 //! Before the layers are lowered, for each `T = qdf.transpose(x) {perm = p}` in `@main`:
-//! - (a) `x = u(w)` with `u` a [`MAPPED`] layer and `T` the only reader of `x`: `u` *writes
-//!   permuted*: its result takes `T`'s type, it gets `write_perm = p`, and `T` goes;
-//! - (b) otherwise, when `T`'s result has a single reader `u`, a [`MAPPED`] layer: `u` *reads
-//!   permuted*: its operand becomes `x`, it gets `read_perm = p`, and `T` goes.
+//! - (a) `x = u(w)` with `u` a [`MAPPED`] layer, or a [`BINARY`] one with a constant operand,
+//!   and `T` the only reader of `x`: `u` *writes permuted*: its result takes `T`'s type, it gets
+//!   `write_perm = p`, and `T` goes;
+//! - (b) otherwise, when `T`'s result has a single reader `u` of that kind, reading it as its
+//!   array operand: `u` *reads permuted*: that operand becomes `x`, it gets `read_perm = p`, and
+//!   `T` goes.
+//!
+//! A constant operand keeps broadcasting against the op's own (unpermuted) indices.
 //!
 //! A layer takes at most one of the two. The IR this leaves (an elementwise op whose operand and
 //! result shapes differ by a permutation) exists only inside `qdf-to-hls`: `map` in `layers.rs`
@@ -19,14 +23,35 @@ use fpgaopt_qdf as qdf;
 pub(crate) const MAPPED: &[&str] =
     &["qdf.quantize", "qdf.dequantize", "qdf.cast", "qdf.relu", "qdf.leaky_relu", "qdf.clip", "qdf.table", "qdf.frelu"];
 
+/// Elementwise ops of two operands; with one of them a constant (broadcast against the op's own
+/// indices) they are layers of one array, like [`MAPPED`] ones.
+pub(crate) const BINARY: &[&str] = &["qdf.add", "qdf.sub", "qdf.mul", "qdf.fadd", "qdf.fsub", "qdf.fmul", "qdf.fdiv"];
+
 /// The attribute of a layer that reads its operand through a transpose by the given permutation.
 pub(crate) const READ_PERM: &str = "read_perm";
 /// The attribute of a layer that writes its result through a transpose by the given permutation.
 pub(crate) const WRITE_PERM: &str = "write_perm";
 
-/// True for a [`MAPPED`] layer that absorbed no transpose yet.
-fn free_mapped(m: &Module, op: OpId) -> bool {
-    MAPPED.contains(&m.op(op).name()) && m.attr(op, READ_PERM).is_none() && m.attr(op, WRITE_PERM).is_none()
+/// The index of the one array operand of a layer that can absorb a transpose: a [`MAPPED`]
+/// layer, or a [`BINARY`] one whose other operand is a constant; `None` for others and for layers
+/// that absorbed one already.
+fn array_operand(m: &Module, op: OpId) -> Option<usize> {
+    if m.attr(op, READ_PERM).is_some() || m.attr(op, WRITE_PERM).is_some() {
+        return None;
+    }
+    let name = m.op(op).name();
+    if MAPPED.contains(&name) {
+        return Some(0);
+    }
+    if !BINARY.contains(&name) {
+        return None;
+    }
+    let is_const = |v| qdf::Constant::defining(m, v).is_some() || qdf::FConstant::defining(m, v).is_some();
+    match (is_const(m.operand(op, 0)), is_const(m.operand(op, 1))) {
+        (false, true) => Some(0),
+        (true, false) => Some(1),
+        _ => None,
+    }
 }
 
 /// Folds every transpose of `func`'s body that has a [`MAPPED`] neighbour; returns how many.
@@ -39,9 +64,9 @@ pub(crate) fn fold_transposes(m: &mut Module, func: OpId) -> usize {
             let tr = qdf::Transpose(t);
             (tr.input(m), tr.output(m), tr.perm(m))
         };
-        let producer = m.def_op(x).filter(|&u| free_mapped(m, u) && m.value(x).uses.len() == 1);
+        let producer = m.def_op(x).filter(|&u| array_operand(m, u).is_some() && m.value(x).uses.len() == 1);
         let reader = match m.value(y).uses.as_slice() {
-            [(u, 0)] if free_mapped(m, *u) => Some(*u),
+            [(u, i)] if array_operand(m, *u) == Some(*i as usize) => Some((*u, *i as usize)),
             _ => None,
         };
         if let Some(u) = producer {
@@ -50,9 +75,9 @@ pub(crate) fn fold_transposes(m: &mut Module, func: OpId) -> usize {
             m.set_type(x, ty);
             m.set_attr(u, WRITE_PERM, Attribute::i64_array(&perm));
             m.replace_all_uses(y, x);
-        } else if let Some(u) = reader {
+        } else if let Some((u, i)) = reader {
             // (b) u reads permuted.
-            m.set_operand(u, 0, x);
+            m.set_operand(u, i, x);
             m.set_attr(u, READ_PERM, Attribute::i64_array(&perm));
         } else {
             continue;
