@@ -2,6 +2,8 @@
 (g++) in every io mode (parallel, serial, stream), against onnxruntime (float, at fixed<32,16>: every output within 1e-3).
 """
 
+import json
+
 import numpy as np
 import onnx
 import pytest
@@ -11,6 +13,14 @@ import ort_reference
 
 WIDE_PRECISION = "fixed<32,16>"
 SAMPLES = 24
+
+
+def transpose_layers(prj):
+    """Names of the transpose layers of report.json. There should be none: qdf-layout cancels the
+    layout transposes between layers, qdf-to-hls folds those at the boundary into the input
+    quantizer's or the output dequantizer's indexing."""
+    layers = json.loads((prj / "report.json").read_text())["layers"]
+    return [layer["name"] for layer in layers if layer["op"] == "transpose"]
 
 
 @pytest.mark.parametrize("io", ["parallel", "serial", "stream"])
@@ -23,6 +33,7 @@ def test_float_cnn_matches_onnxruntime(name, io, fpgaopt, tmp_path):
     np.save(tmp_path / "input.npy", x)
     ref = ort_reference.run(model, x)
     fpgaopt.check("compile", path, "-o", tmp_path / "prj", "--precision", WIDE_PRECISION, "--io", io)
+    assert not transpose_layers(tmp_path / "prj")
     out = fpgaopt.csim(tmp_path / "prj", tmp_path / "input.npy", tmp_path / "output.npy")
     assert out.shape == ref.shape, f"csim output shape {out.shape}, onnxruntime {ref.shape}"
     err = np.abs(out.astype(np.float64) - ref)
@@ -49,6 +60,7 @@ def test_qonnx_cnn_is_bit_exact(name, io, fpgaopt, tmp_path):
     np.save(tmp_path / "input.npy", x)
     ref = _qonnx_ref(name, x)
     fpgaopt.check("compile", path, "-o", tmp_path / "prj", "--io", io)
+    assert not transpose_layers(tmp_path / "prj")
     out = fpgaopt.csim(tmp_path / "prj", tmp_path / "input.npy", tmp_path / "output.npy")
     assert out.shape == ref.shape
     differ = np.flatnonzero(out.reshape(-1).view(np.uint32) != ref.reshape(-1).view(np.uint32))

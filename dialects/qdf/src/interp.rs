@@ -101,13 +101,13 @@ fn eval_quant_op(m: &Module, op: OpId, inputs: &[Value]) -> Option<Result<Value,
             let l = d.ty.shape().and_then(|s| s.get(1).copied()).unwrap_or(1) as usize;
             let rows = mantissas(d).chunks(l.max(1)).map(<[i128]>::to_vec).collect();
             let t = Thresholds { rows, base: dense_ints(m, op, "base")?, step: dense_ints(m, op, "step")? };
-            Ok(Value::Fixed(rsem::threshold(x, &t, out()?)))
+            Ok(Value::Fixed(rsem::threshold(x, &t, out()?, crate::ops_requant::channel_axis(m, op))))
         })(),
         "qdf.requant" => (|| {
             let x = inputs.first().ok_or("qdf.requant needs an operand")?.fixed()?;
             let b = |n: &str| m.attr(op, n).and_then(|a| a.as_int()).map(i128::from);
             let q = Requant { multiplier: dense_ints(m, op, "multiplier")?, shift: int_attr(m, op, "shift")?, min: b("min"), max: b("max") };
-            Ok(Value::Fixed(rsem::requant(x, &q, out()?)))
+            Ok(Value::Fixed(rsem::requant(x, &q, out()?, crate::ops_requant::channel_axis(m, op))))
         })(),
         "qdf.reshape" => match inputs.first() {
             Some(Value::Float { data, .. }) => Ok(Value::Float { shape: shape.clone(), data: data.clone() }),

@@ -7,7 +7,7 @@
 //!   QOperator/QDQ models with non-power-of-two scales.
 
 use fpgaopt_ir::builtin::I64_ATTR;
-use fpgaopt_ir::{op, DenseElements};
+use fpgaopt_ir::{op, Attribute, DenseElements, Module, OpId};
 
 use crate::ops::{FIXED_TENSOR, INT_DENSE_ATTR};
 use crate::verify_float::{verify_requant, verify_threshold};
@@ -18,7 +18,8 @@ op! {
         summary: "monotone step function by per-channel thresholds: base + step * #{x >= T}",
         description: r#"`thresholds` is `[C, L]` (mantissas on the input's grid, ascending per row; values outside the
 input's range are allowed), `base` and `step` are `[C]` (mantissas of the result type). The channel
-of an element is its index along axis 1 (C = 1: one row for all). With `count` the number of
+of an element is its index along `axis` (default 1: NCHW; the last axis channels-last; C = 1: one
+row for all). With `count` the number of
 thresholds `T[c][l] <= x` (exact comparison), the result mantissa is `base[c] + step[c] * count`;
 it must fit the result type for every count in `0..=L`. A negative step gives a decreasing function.
 
@@ -32,7 +33,7 @@ it must fit the result type for every count in `0..=L`. A negative step gives a 
             base: INT_DENSE_ATTR => &'a DenseElements,
             step: INT_DENSE_ATTR => &'a DenseElements,
         ],
-        optional_attributes: [],
+        optional_attributes: [axis: I64_ATTR => i64],
         regions: [],
         traits: [Pure],
         verify: Some(verify_threshold),
@@ -43,7 +44,8 @@ op! {
     /// Integer requantization by a multiplier and a shift.
     pub struct Requant = "qdf.requant" {
         summary: "requantize: y = clamp(round(x * multiplier[c] / 2^shift), min, max)",
-        description: r#"With `x` the input mantissa and `c` its channel (axis 1; `multiplier` is `[C]` or `[1]`), the
+        description: r#"With `x` the input mantissa and `c` its channel (its index along `axis`, default 1;
+`multiplier` is `[C]` or `[1]`), the
 exact product `p = x * multiplier[c]` stands for the value `p * 2^-(F_x + shift)`; it is rounded
 onto the result grid with the result type's rounding mode, clamped to the mantissas `[min, max]`
 (each optional), then the result type's overflow mode applies. An ONNX requantization
@@ -57,9 +59,14 @@ the clamp bounds, and the next layer multiplies the centred codes directly.
         operands: [input: FIXED_TENSOR],
         results: [output: FIXED_TENSOR],
         attributes: [multiplier: INT_DENSE_ATTR => &'a DenseElements, shift: I64_ATTR => i64],
-        optional_attributes: [min: I64_ATTR => i64, max: I64_ATTR => i64],
+        optional_attributes: [min: I64_ATTR => i64, max: I64_ATTR => i64, axis: I64_ATTR => i64],
         regions: [],
         traits: [Pure],
         verify: Some(verify_requant),
     }
+}
+
+/// The channel axis of a `qdf.threshold` or `qdf.requant` (its `axis` attribute, default 1).
+pub fn channel_axis(m: &Module, op: OpId) -> usize {
+    m.attr(op, "axis").and_then(Attribute::as_int).map_or(1, |a| a.max(0) as usize)
 }

@@ -133,9 +133,15 @@ fn per_channel(what: &str, d: &DenseElements, channels: Option<i64>) -> Result<u
     Ok(n as usize)
 }
 
-/// The channel count of axis 1 of `v`.
-fn channel_dim(m: &Module, v: ValueId) -> Option<i64> {
-    shape(m, v).get(1).copied()
+/// The channel count of `v` along the channel axis of `op` (`axis`, default 1); an error when the
+/// attribute names no axis of `v`.
+fn channel_dim(m: &Module, op: OpId, v: ValueId) -> Result<Option<i64>, String> {
+    let s = shape(m, v);
+    match m.attr(op, "axis").and_then(fpgaopt_ir::Attribute::as_int) {
+        None => Ok(s.get(1).copied()),
+        Some(a) if a >= 0 && (a as usize) < s.len() => Ok(Some(s[a as usize])),
+        Some(a) => Err(format!("axis {a} is not an axis of the input shape {}", fmt(&s))),
+    }
 }
 
 pub(crate) fn verify_threshold(m: &Module, op: OpId) -> Result<(), String> {
@@ -146,7 +152,7 @@ pub(crate) fn verify_threshold(m: &Module, op: OpId) -> Result<(), String> {
     same_shape(m, x, y)?;
     let th = t.thresholds(m);
     let s = th.ty.shape().unwrap_or(&[]).to_vec();
-    let ch = channel_dim(m, x);
+    let ch = channel_dim(m, op, x)?;
     if s.len() != 2 || s[1] < 1 || (s[0] != 1 && Some(s[0]) != ch) {
         return Err(format!("thresholds must be [C, L] with L >= 1 and C = 1 or the channel count, got {}", fmt(&s)));
     }
@@ -175,7 +181,7 @@ pub(crate) fn verify_requant(m: &Module, op: OpId) -> Result<(), String> {
     let tx = elem(m, x)?;
     let out = elem(m, y)?;
     same_shape(m, x, y)?;
-    per_channel("multiplier", r.multiplier(m), channel_dim(m, x))?;
+    per_channel("multiplier", r.multiplier(m), channel_dim(m, op, x)?)?;
     if !(0..=62).contains(&r.shift(m)) {
         return Err(format!("shift {} is outside 0..=62", r.shift(m)));
     }

@@ -8,7 +8,7 @@
 
 // RUN: echo '{"layers": {"fc1": {"results": "fixed<8,3>"}}}' > %t.key.json
 // RUN: not fpgaopt %s --split-input-file --pass-pipeline="builtin.module(nn-to-qdf{config=%t.key.json})" 2>&1 | FileCheck %s --check-prefix=KEY
-// KEY: .key.json: error: invalid nn-to-qdf config: layer 'fc1': unknown key 'results' (expected result, weight, bias, acc, rounding, overflow)
+// KEY: .key.json: error: invalid nn-to-qdf config: layer 'fc1': unknown key 'results' (expected result, weight, bias, acc, rounding, overflow, reuse)
 
 // RUN: not fpgaopt %s --split-input-file --pass-pipeline='builtin.module(nn-to-qdf{precision=fixed<16,6,ROUND>})' 2>&1 | FileCheck %s --check-prefix=PREC
 // PREC: error: nn-to-qdf option 'precision': invalid fixed-point type 'fixed<16,6,ROUND>': unknown rounding mode "ROUND"

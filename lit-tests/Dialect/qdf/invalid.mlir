@@ -294,6 +294,22 @@ func.func @requant_multiplier_per_channel(%x: tensor<1x2x!qdf.fixed<8, 8, true, 
 
 // -----
 
+func.func @requant_axis_in_range(%x: tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">> {
+  // expected-error @+1 {{'qdf.requant' op axis 2 is not an axis of the input shape [1, 2]}}
+  %y = "qdf.requant"(%x) {axis = 2, multiplier = dense<[1, 2]> : tensor<2xi64>, shift = 2} : (tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+  func.return %y : tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+}
+
+// -----
+
+func.func @threshold_rows_per_axis_channel(%x: tensor<1x2x3x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x3x!qdf.fixed<4, 4, true, "TRN", "WRAP">> {
+  // expected-error @+1 {{'qdf.threshold' op thresholds must be [C, L] with L >= 1 and C = 1 or the channel count, got [2, 1]}}
+  %y = "qdf.threshold"(%x) {axis = 2, base = dense<0> : tensor<1xi8>, step = dense<1> : tensor<1xi8>, thresholds = dense<[[1], [2]]> : tensor<2x1xi8>} : (tensor<1x2x3x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x3x!qdf.fixed<4, 4, true, "TRN", "WRAP">>
+  func.return %y : tensor<1x2x3x!qdf.fixed<4, 4, true, "TRN", "WRAP">>
+}
+
+// -----
+
 func.func @requant_shift_range(%x: tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">> {
   // expected-error @+1 {{'qdf.requant' op shift 63 is outside 0..=62}}
   %y = "qdf.requant"(%x) {multiplier = dense<[1]> : tensor<1xi64>, shift = 63} : (tensor<1x2x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>

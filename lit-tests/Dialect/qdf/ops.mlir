@@ -121,3 +121,15 @@ func.func @quantized_model_ops(%x: tensor<1x2xf32>) -> tensor<1x2x!qdf.fixed<8, 
   %f = "qdf.reshape"(%y) : (tensor<1x2xf32>) -> tensor<2xf32>
   func.return %u : tensor<1x2x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
 }
+
+// -----
+
+// Per-channel requantization of a channels-last map: the channel is the index along `axis`.
+// CHECK-LABEL: func.func @channels_last_requantization
+// CHECK: %[[T:.+]] = "qdf.threshold"(%{{.+}}) {axis = 2, base = dense<[-1, 0, 1]> : tensor<3xi8>, step = dense<[1]> : tensor<1xi8>, thresholds = dense<{{\[}}[0], [1], [2]]> : tensor<3x1xi8>}
+// CHECK: "qdf.requant"(%[[T]]) {axis = 2, multiplier = dense<[3, 5, 7]> : tensor<3xi64>, shift = 4}
+func.func @channels_last_requantization(%x: tensor<1x4x3x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x4x3x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">> {
+  %t = "qdf.threshold"(%x) {axis = 2, base = dense<[-1, 0, 1]> : tensor<3xi8>, step = dense<1> : tensor<1xi8>, thresholds = dense<[[0], [1], [2]]> : tensor<3x1xi8>} : (tensor<1x4x3x!qdf.fixed<8, 8, true, "TRN", "WRAP">>) -> tensor<1x4x3x!qdf.fixed<3, 3, true, "TRN", "WRAP">>
+  %u = "qdf.requant"(%t) {axis = 2, multiplier = dense<[3, 5, 7]> : tensor<3xi64>, shift = 4} : (tensor<1x4x3x!qdf.fixed<3, 3, true, "TRN", "WRAP">>) -> tensor<1x4x3x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+  func.return %u : tensor<1x4x3x!qdf.fixed<8, 8, true, "RND_CONV", "SAT">>
+}

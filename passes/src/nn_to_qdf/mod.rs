@@ -20,6 +20,7 @@ pub mod quant;
 pub mod resample;
 pub mod rules;
 pub mod spatial;
+pub mod spatial_extra;
 #[cfg(test)]
 pub(crate) mod tests;
 
@@ -582,6 +583,8 @@ impl Converter<'_> {
             }
             "nn.batch_norm" => self.batch_norm(op, out_f, weight_f, bias_f)?,
             "nn.conv" | "nn.max_pool" | "nn.average_pool" | "nn.global_average_pool" => self.window_op(op, out_f, weight_f, bias_f)?,
+            "nn.global_max_pool" => self.global_max_pool_op(op, out_f)?,
+            "nn.conv_transpose" => self.conv_transpose_op(op, out_f, weight_f, bias_f)?,
             "nn.pad" => self.pad_op(op)?,
             "nn.transpose" => self.transpose_op(op)?,
             n if resample::is_resample(n) => {

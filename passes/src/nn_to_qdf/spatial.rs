@@ -128,7 +128,7 @@ pub fn weight_to_last(shape: &[i64], values: &[f64]) -> (Vec<i64>, Vec<f64>) {
 }
 
 /// The channels-last result type of a window op with NCHW result `y`.
-fn last_type(y: &Type, f: &FixedType) -> Type {
+pub(super) fn last_type(y: &Type, f: &FixedType) -> Type {
     let s = y.shape().unwrap_or(&[]);
     let perm = to_last(s.len());
     Type::tensor(perm.iter().map(|&p| s[p as usize]).collect::<Vec<i64>>(), f.to_type())
@@ -136,7 +136,7 @@ fn last_type(y: &Type, f: &FixedType) -> Type {
 
 impl Converter<'_> {
     /// A constant of mantissas `vals` of type `t` and shape `shape` before `at`.
-    fn const_of(&mut self, at: InsertPoint, loc: &Location, shape: &[i64], t: &FixedType, vals: &[i128]) -> DiagResult<ValueId> {
+    pub(super) fn const_of(&mut self, at: InsertPoint, loc: &Location, shape: &[i64], t: &FixedType, vals: &[i128]) -> DiagResult<ValueId> {
         let d: DenseElements = mantissas_attr(shape, t, vals).map_err(|e| err(loc, e))?;
         Ok(qdf::Constant::build(self.m, at, loc.clone(), Type::tensor(shape.to_vec(), t.to_type()), d).output(self.m))
     }

@@ -388,7 +388,7 @@ impl<'m> Analysis<'m> {
         let (base, step) = (dense_attr(m, op, "base")?, dense_attr(m, op, "step")?);
         let level = |c: usize, count: usize| base[c % base.len()] + step[c % step.len()] * count as i128;
         let count = |c: usize, v: i128| rows[c % rows.len()].iter().filter(|&&th| v >= th).count();
-        let ch = channels(&sx, rows.len());
+        let ch = channels(&sx, rows.len(), fpgaopt_qdf::channel_axis(m, op));
         let xs: Vec<Interval> = if x.len() == 1 { vec![x[0]; ch.len()] } else { x };
         let r: Vec<Interval> = xs.iter().zip(&ch).map(|(iv, &c)| Interval::new(level(c, count(c, iv.lo)), level(c, count(c, iv.hi)))).collect();
         let mut f = convert_all(t, &r, t.frac_bits());
@@ -409,7 +409,7 @@ impl<'m> Analysis<'m> {
         };
         // The same grid and rounding, too wide to overflow: eval then gives the clamped rounding.
         let wide = FixedType { width: 127, int_bits: (127 - t.frac_bits()) as i32, signed: true, overflow: fpgaopt_qdf::Overflow::Sat, ..*t };
-        let ch = channels(&sx, q.multiplier.len());
+        let ch = channels(&sx, q.multiplier.len(), fpgaopt_qdf::channel_axis(m, op));
         let xs: Vec<Interval> = if x.len() == 1 { vec![x[0]; ch.len()] } else { x };
         let fx = tx.frac_bits();
         let r: Vec<Interval> = xs.iter().zip(&ch).map(|(iv, &c)| Interval::new(q.eval(c, iv.lo, fx, &wide), q.eval(c, iv.hi, fx, &wide))).collect();

@@ -101,7 +101,7 @@ pub(crate) fn layer_attr(m: &Module, op: OpId, node: &str) -> Attribute {
             d.push((key.into(), Attribute::Type(hls_fixed(&t).to_type())));
         }
     }
-    for key in ["axis", "function", "strides", "dilations", "kernel", "group", "perm", "pads", "k_block", "blocksize", "mode"] {
+    for key in ["axis", "function", "strides", "dilations", "kernel", "group", "perm", "pads", "k_block", "blocksize", "mode", super::transpose_fold::READ_PERM, super::transpose_fold::WRITE_PERM] {
         if let Some(a) = m.attr(op, key) {
             d.push((key.into(), a.clone()));
         }
@@ -168,6 +168,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         _ => None,
     };
     let attr = |k: &str| attrs.iter().find(|(n, _)| n == k).and_then(|(_, a)| a.as_int());
+    let mapping = Mapping::of(&attrs, &sy);
 
     let (mut b, args) = FnBuilder::new_function(m, name, &params, before, loc.clone());
     b.m.set_attr(b.func, fpgaopt_hls::directives::LAYER, layer);
@@ -194,10 +195,10 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
     let y = *args.last().expect("the output argument");
     let x = arrays[0];
     match opname {
-        "qdf.quantize" | "qdf.dequantize" | "qdf.cast" => map(&mut b, x, y, &sy, |b, v| b.cast(v, &out_ty)),
+        "qdf.quantize" | "qdf.dequantize" | "qdf.cast" => map(&mut b, x, y, &mapping, |b, v| b.cast(v, &out_ty)),
         "qdf.relu" => {
             let zero = b.constant(&in_elems[0], 0);
-            map(&mut b, x, y, &sy, |b, v| {
+            map(&mut b, x, y, &mapping, |b, v| {
                 let r = b.max(v, zero);
                 b.cast(r, &out_ty)
             })
@@ -206,7 +207,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             let alpha_ty = acc.clone().unwrap_or(Type::F32);
             let alpha = b.constant(&alpha_ty, attr("alpha").unwrap_or(0));
             let zero = b.constant(&in_elems[0], 0);
-            map(&mut b, x, y, &sy, |b, v| {
+            map(&mut b, x, y, &mapping, |b, v| {
                 let pos = b.cmp("ge", v, zero);
                 let direct = b.cast(v, &out_ty);
                 let p = b.mul(v, alpha);
@@ -226,7 +227,7 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
             };
             let lo = lo.map(|v| b.constant(&clamp_ty, v));
             let hi = hi.map(|v| b.constant(&clamp_ty, v));
-            map(&mut b, x, y, &sy, |b, v| {
+            map(&mut b, x, y, &mapping, |b, v| {
                 let mut v = b.cast(v, &clamp_ty);
                 if let Some(lo) = lo {
                     v = b.max(v, lo);
@@ -240,18 +241,23 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
         "qdf.table" => {
             let t = tables.expect("table attributes");
             let roms = t.roms(&mut b, &format!("{name}_table"));
-            map(&mut b, x, y, &sy, |b, v| {
+            map(&mut b, x, y, &mapping, |b, v| {
                 let r = t.lookup(b, &roms, v);
                 b.cast(r, &out_ty)
             })
         }
         "qdf.add" | "qdf.sub" | "qdf.mul" | "qdf.fadd" | "qdf.fsub" | "qdf.fmul" | "qdf.fdiv" => {
-            let z = arrays[1];
-            let (sa, sb) = (operand_shapes[0].clone(), operand_shapes[1].clone());
             let saved = b.at;
-            let ivs = b.loop_nest(&sy, Pipelined, &["i", "j", "k", "l", "n"]);
-            let (ia, ib) = (broadcast(&mut b, &ivs, &sa), broadcast(&mut b, &ivs, &sb));
-            let (va, vb) = (b.load(x, &ia), b.load(z, &ib));
+            let (ivs, src, dst) = mapping.indices(&mut b);
+            // A constant broadcasts against the op's own indices; an array operand is read through
+            // the mapping when the op absorbed a transpose (then the other one is a constant).
+            let mut vals = vec![];
+            for i in 0..2 {
+                let is_const = constants.iter().any(|c| c.0 == i);
+                let idx = if is_const || mapping.read.is_none() { broadcast(&mut b, &ivs, &operand_shapes[i]) } else { src.clone() };
+                vals.push(b.load(arrays[i], &idx));
+            }
+            let (va, vb) = (vals[0], vals[1]);
             let r = match opname {
                 "qdf.add" => b.add(va, vb),
                 "qdf.sub" => b.sub(va, vb),
@@ -262,13 +268,13 @@ pub(crate) fn lower_layer(m: &mut Module, op: OpId, name: &str, node: &str, befo
                 _ => b.farith('/', va, vb),
             };
             let r = b.cast(r, &out_ty);
-            b.store(r, y, &ivs);
+            b.store(r, y, &dst);
             b.at = saved;
         }
         "qdf.dense" => dense(&mut b, &arrays, y, &sx, &operand_shapes[1], acc.as_ref(), &out_ty),
         "qdf.frelu" => {
             let zero = b.fconst(0.0);
-            map(&mut b, x, y, &sy, |b, v| b.max(v, zero))
+            map(&mut b, x, y, &mapping, |b, v| b.max(v, zero))
         }
         "qdf.fdense" => {
             let order = attrs.iter().find(|(n, _)| n == "order").and_then(|(_, a)| a.as_str()).unwrap_or("mlas_packed").to_string();
@@ -387,13 +393,57 @@ fn copy_along(b: &mut FnBuilder<'_>, src: (ValueId, i64), dst: (ValueId, i64), d
     b.at = saved;
 }
 
-/// `y[i] = f(x[i])` over every element.
-pub(crate) fn map(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i64], f: impl FnOnce(&mut FnBuilder<'_>, ValueId) -> ValueId) {
+/// The positions an elementwise layer reads and writes: the same index in both, or through a
+/// transpose folded into it (`transpose_fold.rs`).
+pub(crate) struct Mapping {
+    /// The loops: the shape the elementwise op itself works on.
+    dims: Vec<i64>,
+    /// `read_perm` p: the layer reads `x = T^-1` of its logical operand, at `x[a] = i[p^-1[a]]`.
+    read: Option<Vec<i64>>,
+    /// `write_perm` q: the layer stores `T(result, q)`, at `y[k] = i[q[k]]`.
+    write: Option<Vec<i64>>,
+}
+
+impl Mapping {
+    /// The mapping of a layer with attributes `attrs` and result shape `sy`.
+    fn of(attrs: &[(String, Attribute)], sy: &[i64]) -> Mapping {
+        let perm = |k: &str| attrs.iter().find(|(n, _)| n == k).and_then(|(_, a)| a.as_i64_array());
+        let (read, write) = (perm(super::transpose_fold::READ_PERM), perm(super::transpose_fold::WRITE_PERM));
+        // Written through q, the op's own result has `dims[q[k]] = sy[k]`.
+        let mut dims = sy.to_vec();
+        if let Some(q) = &write {
+            for (k, &a) in q.iter().enumerate() {
+                dims[a as usize] = sy[k];
+            }
+        }
+        Mapping { dims, read, write }
+    }
+
+    /// Loops over [`dims`](Self::dims) at `b.at`; returns their indices, the array operand's
+    /// indices and the result's.
+    fn indices(&self, b: &mut FnBuilder<'_>) -> (Vec<ValueId>, Vec<ValueId>, Vec<ValueId>) {
+        let ivs = b.loop_nest(&self.dims, Pipelined, &["i", "j", "k", "l", "n"]);
+        let mut src = ivs.clone();
+        if let Some(p) = &self.read {
+            for (k, &a) in p.iter().enumerate() {
+                src[a as usize] = ivs[k];
+            }
+        }
+        let dst = match &self.write {
+            Some(q) => q.iter().map(|&a| ivs[a as usize]).collect(),
+            None => ivs.clone(),
+        };
+        (ivs, src, dst)
+    }
+}
+
+/// `y[i] = f(x[i])` over every element, read and written through [`Mapping`]'s permutations.
+pub(crate) fn map(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, at: &Mapping, f: impl FnOnce(&mut FnBuilder<'_>, ValueId) -> ValueId) {
     let saved = b.at;
-    let ivs = b.loop_nest(dims, Pipelined, &["i", "j", "k", "l", "n"]);
-    let v = b.load(x, &ivs);
+    let (_, src, dst) = at.indices(b);
+    let v = b.load(x, &src);
     let r = f(b, v);
-    b.store(r, y, &ivs);
+    b.store(r, y, &dst);
     b.at = saved;
 }
 

@@ -11,6 +11,8 @@
 //!   argument itself when the value is only returned), and one `func.call` per layer in order.
 //!   The interface is float when the model's is: the `qdf.quantize` and `qdf.dequantize` layers
 //!   convert inside the top function, so hardware and C simulation see the same floats.
+//! - A `qdf.transpose` next to an elementwise layer (quantize, dequantize, cast, relu, ...) is no
+//!   layer of its own: that layer reads or writes through the permutation (`transpose_fold.rs`).
 //! - Values are bit-identical to `fpgaopt_qdf::semantics`: arithmetic is exact (`hls.add`/`sub`/`mul`
 //!   in ap_fixed's full-precision types) and every `convert<T>` of the semantics is one `hls.cast`.
 //! - `io=parallel` (default): every loop fully unrolled, arrays and weights completely partitioned,
@@ -29,6 +31,7 @@ mod resample;
 mod softmax;
 mod spatial;
 mod stream;
+mod transpose_fold;
 
 use std::collections::HashSet;
 
@@ -72,7 +75,7 @@ pub(crate) struct Config {
     pub fifo_depth: Option<u64>,
 }
 
-fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult<()> {
+fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<()> {
     let bad = |msg: String| Diagnostic::error(Location::Unknown, format!("qdf-to-hls: {msg}"));
     let (parallel, stream) = match opts.get(&OPTIONS[1]) {
         "parallel" => (true, false),
@@ -95,10 +98,15 @@ fn run(m: &mut Module, opts: &Options, _ctx: &mut PassContext<'_>) -> DiagResult
         None if funcs.len() == 1 => funcs[0],
         None => return Err(bad("expected a function @main (or a single function)".into())),
     };
+    transpose_fold::fold_transposes(m, main);
     if cfg.stream {
         return stream::lower_main(m, main, &cfg);
     }
-    lower_main(m, main, &cfg)
+    lower_main(m, main, &cfg)?;
+    if cfg.parallel {
+        ctx.remarks.extend(partition_warnings(m));
+    }
+    Ok(())
 }
 
 /// The scheduling of one layer: the pass options with the layer's own reuse factor (`qdf.reuse`,
@@ -128,26 +136,28 @@ pub(crate) fn apply_directives(m: &mut Module, func: OpId, loops: &[(OpId, LoopK
     }
 }
 
-/// io=parallel partitions every weight completely; Vitis HLS refuses more than
-/// [`stream::PARTITION_LIMIT`] parts, so such a layer is an error naming it and the way out.
-fn check_partition_limit(m: &Module, funcs: &[OpId]) -> DiagResult<()> {
-    for &f in funcs {
-        for op in m.collect(f) {
-            let Some(r) = fpgaopt_hls::Rom::of(m, op) else { continue };
-            let n = fpgaopt_hls::ArrayType::from_type(m.ty(r.memory(m))).map_or(0, |a| a.len());
-            if n > stream::PARTITION_LIMIT && m.attr(op, "partition").and_then(Attribute::as_str) == Some("complete") {
-                return Err(Diagnostic::error(
-                    m.op(f).loc.clone(),
-                    format!(
-                        "io=parallel partitions every weight array completely, and '{}' has {n} elements (Vitis HLS partitions at most {}): use --io stream, which keeps large weights in cyclic banks with a matching reuse factor",
-                        r.name(m).unwrap_or("weights"),
-                        stream::PARTITION_LIMIT
-                    ),
-                ));
-            }
+/// io=parallel partitions every weight completely; Vitis HLS partitions an array into at most
+/// [`stream::PARTITION_LIMIT`] parts, so each larger rom gets a warning naming the way out (io=stream
+/// keeps such weights in cyclic banks with a matching reuse factor by construction).
+fn partition_warnings(m: &Module) -> Vec<Diagnostic> {
+    let mut out = vec![];
+    for op in m.collect(m.top()) {
+        let Some(r) = fpgaopt_hls::Rom::of(m, op) else { continue };
+        let n = fpgaopt_hls::ArrayType::from_type(m.ty(r.memory(m))).map_or(0, |a| a.len());
+        if n > stream::PARTITION_LIMIT && m.attr(op, "partition").and_then(Attribute::as_str) == Some("complete") {
+            let mut d = Diagnostic::error(
+                m.op(op).loc.clone(),
+                format!(
+                    "io=parallel partitions '{}' ({n} elements) completely, beyond the {} parts Vitis HLS partitions: synthesis will refuse it; --io stream keeps it in cyclic banks with a matching reuse factor",
+                    r.name(m).unwrap_or("weights"),
+                    stream::PARTITION_LIMIT
+                ),
+            );
+            d.severity = fpgaopt_ir::Severity::Warning;
+            out.push(d);
         }
     }
-    Ok(())
+    out
 }
 
 /// True when the top function is only buffers and calls and every array is read by one call at most:
@@ -292,9 +302,6 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
     }
     let loops = std::mem::take(&mut b.loops);
     drop(b);
-    if cfg.parallel {
-        check_partition_limit(m, &layer_funcs)?;
-    }
     apply_directives(m, top, &loops, cfg, true);
     if !cfg.parallel && !is_dataflow_chain(m, top) {
         m.remove_attr(top, dir::DATAFLOW);

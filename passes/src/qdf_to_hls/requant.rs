@@ -35,12 +35,12 @@ fn per_channel(b: &mut FnBuilder<'_>, v: &[i64], c: ValueId, name: &str) -> Valu
     b.load(rom, &[c])
 }
 
-/// The channel index (axis 1) of the element at `ivs`, or 0.
-fn channel(b: &mut FnBuilder<'_>, ivs: &[ValueId], channels: usize) -> ValueId {
-    if channels > 1 && ivs.len() >= 2 {
-        ivs[1]
-    } else {
-        b.index(0)
+/// The channel index of the element at `ivs` (its index along the op's `axis`, default 1), or 0.
+fn channel(b: &mut FnBuilder<'_>, ivs: &[ValueId], channels: usize, attrs: &[(String, Attribute)]) -> ValueId {
+    let axis = attrs.iter().find(|(n, _)| n == "axis").and_then(|(_, a)| a.as_int()).map_or(1, |a| a.max(0) as usize);
+    match ivs.get(axis) {
+        Some(&iv) if channels > 1 => iv,
+        _ => b.index(0),
     }
 }
 
@@ -68,7 +68,7 @@ pub(crate) fn threshold(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i
     let (one, zero) = (b.constant(&count_ty, 1), b.constant(&count_ty, 0));
     let saved = b.at;
     let ivs = b.loop_nest(dims, Pipelined, &["i", "j", "k", "l", "n"]);
-    let c = channel(b, &ivs, c_n);
+    let c = channel(b, &ivs, c_n, attrs);
     let v = b.load(x, &ivs);
     let count = b.alloca(&[], count_ty.clone(), "count", false);
     b.store(zero, count, &[]);
@@ -103,7 +103,7 @@ pub(crate) fn requant(b: &mut FnBuilder<'_>, x: ValueId, y: ValueId, dims: &[i64
     let to = Fixed::from_type(out).unwrap_or_else(|| Fixed::new(8, 8, true));
     let saved = b.at;
     let ivs = b.loop_nest(dims, Pipelined, &["i", "j", "k", "l", "n"]);
-    let c = channel(b, &ivs, mult.len());
+    let c = channel(b, &ivs, mult.len(), attrs);
     let v = b.load(x, &ivs);
     let mv = per_channel(b, &mult, c, &format!("{name}_multiplier"));
     let p = b.mul(v, mv);

@@ -92,7 +92,9 @@ fn kind(m: &Module, op: OpId) -> Kind {
             s == y
         }
     });
-    if elementwise && !y.is_empty() && operands_fit {
+    // A layer that reads or writes through a folded transpose moves data across beats.
+    let permuted = [super::transpose_fold::READ_PERM, super::transpose_fold::WRITE_PERM].iter().any(|k| m.attr(op, k).is_some());
+    if elementwise && !y.is_empty() && operands_fit && !permuted {
         Kind::Beat
     } else {
         Kind::Buffered

@@ -105,6 +105,10 @@ fn eval_scalar(m: &Module, c: &Chain, ty: FixedType, k: usize, p: i128) -> Optio
                 let out = FixedType::of_tensor(m.ty(m.result(op, 0)))?;
                 return fsem::fquant(&[], &[x], &q, out).data.first().copied();
             }
+            "qdf.quantize" => {
+                let out = FixedType::of_tensor(m.ty(m.result(op, 0)))?;
+                return Some(out.quantize_f64(x as f64));
+            }
             _ => return None,
         }
     }

@@ -22,6 +22,7 @@ mod quantizer;
 mod requant;
 mod resample;
 mod spatial;
+mod spatial_extra;
 mod tail;
 
 use std::collections::{HashMap, HashSet};
@@ -234,6 +235,8 @@ impl<'a> QConverter<'a> {
             "nn.reshape" | "nn.flatten" => self.reshape(op),
             "nn.slice" => self.slice(op),
             "nn.conv" | "nn.max_pool" | "nn.average_pool" | "nn.global_average_pool" => self.window(op),
+            "nn.global_max_pool" => self.global_max_pool(op),
+            "nn.conv_transpose" => self.conv_transpose(op),
             "nn.pad" | "nn.transpose" => self.move_data(op),
             "nn.concat" => self.concat(op),
             "nn.resize" | "nn.depth_to_space" | "nn.space_to_depth" => self.resample(op),

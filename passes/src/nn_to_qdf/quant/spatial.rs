@@ -22,6 +22,17 @@ use crate::nn_to_qdf::op_err;
 use crate::nn_to_qdf::rules::{dense_acc, quantize_const, Operand};
 use crate::nn_to_qdf::spatial::{derived_loc, pad, to_first, to_last, transpose, weight_to_last, SpatialWindow};
 
+/// A convolution's constants and window for [`QConverter::integer_conv`].
+pub(super) struct IntegerConv<'a> {
+    /// Channels-last `[*K, C / group, M]` and the weight values in that order.
+    pub weight_shape: &'a [i64],
+    pub weight: &'a [f64],
+    pub bias: &'a [f32],
+    pub strides: &'a [i64],
+    pub dilations: &'a [i64],
+    pub group: i64,
+}
+
 fn grid_type(g: &Grid) -> FixedType {
     FixedType::new(g.width(), g.width() as i32 - g.frac as i32)
 }
@@ -127,11 +138,29 @@ impl QConverter<'_> {
             return Err(op_err(loc, "nn.conv", "weights and bias of a quantized model must be constants"));
         };
         let group = c.group(m);
-        let at = InsertPoint::Before(op);
         let (wshape, wl) = weight_to_last(&ws, &wv.iter().map(|&v| v as f64).collect::<Vec<_>>());
+        let conv = IntegerConv { weight_shape: &wshape, weight: &wl, bias: &b, strides: &w.strides, dilations: &w.dilations, group };
+        self.integer_conv(InsertPoint::Before(op), loc, xp, tx, &conv, exact, last_shape)
+    }
+
+    /// `conv` on the channels-last `xp` as an integer `qdf.conv` (weights on a power-of-two grid),
+    /// then back to NCHW; the bias joins the exact sum, or is added in float32 after it when only
+    /// the products fit the reference's 24 bits.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn integer_conv(
+        &mut self,
+        at: InsertPoint,
+        loc: &Location,
+        xp: ValueId,
+        tx: &FixedType,
+        conv: &IntegerConv<'_>,
+        exact: bool,
+        last_shape: impl Fn(&FixedType) -> Type,
+    ) -> DiagResult<QVal> {
+        let (wshape, wl, b) = (conv.weight_shape, conv.weight, conv.bias);
         let n = *wshape.last().unwrap_or(&1) as usize;
         let k = wl.len() / n.max(1);
-        let Some(gw) = grid::grid(&wl, 24) else {
+        let Some(gw) = grid::grid(wl, 24) else {
             return Err(op_err(loc, "nn.conv", "weights that are not on a power-of-two grid (non-power-of-two scales) are not lowered yet"));
         };
         let gb = super::grid(&b.iter().map(|&v| v as f64).collect::<Vec<_>>());
@@ -145,18 +174,18 @@ impl QConverter<'_> {
         if !with_bias && !without {
             self.approx(loc, "float32 sums beyond 24 bits");
         }
-        let wc = self.qconst(at, loc, &wshape, grid_type(&gw), &gw.mantissas)?;
+        let wc = self.qconst(at, loc, wshape, grid_type(&gw), &gw.mantissas)?;
         let bc = self.qconst(at, loc, &[n as i64], grid_type(bias), &bias.mantissas)?;
         let spec = qdf::Conv::spec(loc.clone())
             .operands([xp, wc, bc])
             .results([last_shape(&acc)])
-            .attr("strides", Attribute::i64_array(&w.strides))
-            .attr("dilations", Attribute::i64_array(&w.dilations))
-            .attr("group", Attribute::i64(group))
+            .attr("strides", Attribute::i64_array(conv.strides))
+            .attr("dilations", Attribute::i64_array(conv.dilations))
+            .attr("group", Attribute::i64(conv.group))
             .attr("acc_type", Attribute::Type(acc.to_type()));
         let o = self.m().build(at, spec);
         let y = self.base.m.result(o, 0);
-        let r = w.input.len() + 2;
+        let r = conv.strides.len() + 2;
         let y = transpose(self.m(), at, derived_loc(loc, "to_first"), y, &to_first(r));
         if bias_in {
             return Ok(QVal::fixed(y, exact && (with_bias || without)));
@@ -164,7 +193,7 @@ impl QConverter<'_> {
         // The exact sum of products, then the reference's one float32 rounding of `sum + b`.
         let yf = self.dequantize(y, at, loc);
         let bshape = super::channel_shape(n, r);
-        let bc = self.fconst(at, loc, &bshape, &b);
+        let bc = self.fconst(at, loc, &bshape, b);
         let ty = self.base.m.ty(yf).clone();
         let z = qdf::FAdd::build(self.m(), at, loc.clone(), yf, bc, ty).output(self.base.m);
         Ok(QVal::float(z, exact))
