@@ -145,6 +145,11 @@ impl Importer<'_> {
             return Err(node.err("missing attribute 'blocksize'"));
         }
         if node.op_type() == "SpaceToDepth" {
+            // Opset 28 gave SpaceToDepth DepthToSpace's `mode`; only the original order (DCR) is supported.
+            match Importer::string_attr(node, "mode")?.as_deref() {
+                None | Some("DCR") => {}
+                Some(other) => return Err(node.err(format!("mode '{other}' is not supported (only DCR, the order before opset 28)"))),
+            }
             let out = rs::space_to_depth_shape(&xs, b).map_err(|e| node.err(e))?;
             let attrs = vec![("blocksize", Attribute::i64(b))];
             let f = |t: &[eval::Tensor]| eval::space_to_depth(&t[0], b);

@@ -31,6 +31,7 @@ mod resample;
 mod softmax;
 mod spatial;
 mod stream;
+mod stream_window;
 mod transpose_fold;
 
 use std::collections::HashSet;
