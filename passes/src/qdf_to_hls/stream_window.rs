@@ -9,6 +9,7 @@ use super::builder::{FnBuilder, LoopKind::*};
 use super::fifo::{Phase, Process};
 use super::layers::{hls_elem, hls_fixed};
 use super::stream::{finish, process_fn, shape, stream_layer, stream_of, Proc, PARTITION_LIMIT};
+use super::spatial::{conv_pixel, pool_pixel};
 use super::Config;
 
 /// `[1, H, W, C]` (or `[1, W, C]`) as `(H, W, C)`.
@@ -159,85 +160,38 @@ pub(super) fn window_stream(m: &mut Module, op: OpId, name: &str, node: &str, ma
         let saved = b.at;
         let ocol = if ow == 1 { b.index(0) } else { b.for_loop(ow, Pipelined, "ow") };
         let pixel = b.at;
-        let tap = |b: &mut FnBuilder<'_>, ky: ValueId, kx: ValueId| -> (ValueId, ValueId) {
+        // Tap counters (ky, kx), or (kx) for 1-D, index the row buffer at (ky * dh, ow * sw + kx * dw).
+        let load = |b: &mut FnBuilder<'_>, ks: &[ValueId], ch: ValueId| {
+            let (ky, kx) = if one_d { (b.index(0), ks[0]) } else { (ks[0], ks[1]) };
             let r = b.affine(&[ky], &[dh], 0);
             let col = b.affine(&[ocol, kx], &[sw, dw], 0);
-            (r, col)
+            b.load(lb, &[r, col, ch])
         };
+        let kernel: Vec<i64> = if one_d { vec![kw] } else { vec![kh, kw] };
         match (&roms, &recips) {
             (Some((wr, br)), _) => {
                 let acc_ty = acc_ty.clone().unwrap_or(Type::F32);
-                let (cg, mg) = (c / group, mm / group);
-                let g = if group == 1 { b.index(0) } else { b.for_loop(group, Inner, "g") };
-                let mo = if mg == 1 { b.index(0) } else { b.for_loop(mg, Inner, "m") };
-                let mch = b.affine(&[g, mo], &[mg, 1], 0);
-                let a = b.alloca(&[], acc_ty.clone(), "acc", false);
-                let bj = b.load(*br, &[mch]);
-                let bj = b.cast(bj, &acc_ty);
-                b.store(bj, a, &[]);
-                let inner = b.at;
-                let ky = if kh == 1 { b.index(0) } else { b.for_loop(kh, Inner, "kh") };
-                let kx = if kw == 1 { b.index(0) } else { b.for_loop(kw, Inner, "kw") };
-                let ci = if cg == 1 { b.index(0) } else { b.for_loop(cg, Inner, "c") };
-                let (r, col) = tap(b, ky, kx);
-                let xc = b.affine(&[g, ci], &[cg, 1], 0);
-                let xv = b.load(lb, &[r, col, xc]);
-                let widx = if flat {
-                    // ((ky * kw + kx) * cg + ci) * M + m
-                    vec![b.affine(&[ky, kx, ci, mch], &[kw * cg * mm, cg * mm, mm, 1], 0)]
-                } else if one_d {
-                    vec![kx, ci, mch]
-                } else {
-                    vec![ky, kx, ci, mch]
+                let w_index = |b: &mut FnBuilder<'_>, ks: &[ValueId], ci: ValueId, m: ValueId| {
+                    let cg = c / group;
+                    let (ky, kx) = if one_d { (b.index(0), ks[0]) } else { (ks[0], ks[1]) };
+                    if flat {
+                        // ((ky * kw + kx) * cg + ci) * M + m
+                        vec![b.affine(&[ky, kx, ci, m], &[kw * cg * mm, cg * mm, mm, 1], 0)]
+                    } else {
+                        let mut wi = ks.to_vec();
+                        wi.extend([ci, m]);
+                        wi
+                    }
                 };
-                let wv = b.load(*wr, &widx);
-                let p = b.mul(xv, wv);
-                let av = b.load(a, &[]);
-                let s = b.add(av, p);
-                let s = b.cast(s, &acc_ty);
-                b.store(s, a, &[]);
-                b.at = inner;
-                let rv = b.load(a, &[]);
-                let rv = b.cast(rv, &out_ty);
-                b.store(rv, out, &[mch]);
+                let store = |b: &mut FnBuilder<'_>, m: ValueId, v: ValueId| b.store(v, out, &[m]);
+                conv_pixel(b, &kernel, (group, c / group, mm / group), (Inner, Inner), &load, (*wr, *br), &w_index, (&acc_ty, &out_ty), &store);
             }
             (None, recip) => {
                 let ch = if c == 1 { b.index(0) } else { b.for_loop(c, Inner, "c") };
-                let state_ty = acc_ty.clone().unwrap_or(x_ty.clone());
-                let a = b.alloca(&[], state_ty.clone(), if recip.is_some() { "acc" } else { "best" }, false);
-                let init = match recip {
-                    Some(_) => b.constant(&state_ty, 0),
-                    None => {
-                        let zero = b.index(0);
-                        let (r, col) = tap(b, zero, zero);
-                        b.load(lb, &[r, col, ch])
-                    }
-                };
-                b.store(init, a, &[]);
-                let inner = b.at;
-                let ky = if kh == 1 { b.index(0) } else { b.for_loop(kh, Inner, "kh") };
-                let kx = if kw == 1 { b.index(0) } else { b.for_loop(kw, Inner, "kw") };
-                let (r, col) = tap(b, ky, kx);
-                let v = b.load(lb, &[r, col, ch]);
-                let cur = b.load(a, &[]);
-                let next = match recip {
-                    Some(_) => {
-                        let s = b.add(cur, v);
-                        b.cast(s, &state_ty)
-                    }
-                    None => b.max(cur, v),
-                };
-                b.store(next, a, &[]);
-                b.at = inner;
-                let res = b.load(a, &[]);
-                let res = match recip {
-                    Some(rom) => {
-                        let rv = b.load(*rom, &[orow, ocol]);
-                        b.mul(res, rv)
-                    }
-                    None => res,
-                };
-                let res = b.cast(res, &out_ty);
+                let state = acc_ty.clone().unwrap_or(x_ty.clone());
+                let at = [orow, ocol];
+                let avg = (*recip).map(|rom| (&state, rom, &at[..]));
+                let res = pool_pixel(b, &kernel, ch, &load, avg, &x_ty, &out_ty);
                 b.store(res, out, &[ch]);
             }
         }
