@@ -137,6 +137,8 @@ in the smallest native integer type (`float` for f32), read as `from_bits<T>(nam
 the raw mantissas (integers) in the array's shape; element `k` stands for `value[k] * 2^-F`. An `f32`
 array holds f32 values. `name` is the
 C identifier (made unique on emission). Partitioning as for `hls.alloca`; a rom is never stored to.
+`storage` (`"bram"`, `"lutram"`) binds it to that memory (`#pragma HLS BIND_STORAGE type=rom_2p impl=...`):
+weights too large to partition completely.
 
 ```mlir
 %w = "hls.rom"() {name = "fc1_w", value = dense<[[3, -1], [0, 2]]> : tensor<2x2xi8>} : () -> !hls.array<[2, 2], !hls.fixed<4, 1, true, "TRN", "WRAP">>
@@ -144,7 +146,7 @@ C identifier (made unique on emission). Partitioning as for `hls.alloca`; a rom 
         operands: [],
         results: [memory: ARRAY],
         attributes: [value: DENSE_ATTR => &'a DenseElements],
-        optional_attributes: [name: STRING_ATTR => &'a str, partition: STRING_ATTR => &'a str, factor: I64_ATTR => i64, dim: I64_ATTR => i64],
+        optional_attributes: [name: STRING_ATTR => &'a str, partition: STRING_ATTR => &'a str, factor: I64_ATTR => i64, dim: I64_ATTR => i64, storage: STRING_ATTR => &'a str],
         regions: [],
         traits: [Pure],
         verify: Some(verify_rom),

@@ -31,6 +31,11 @@ pub(crate) fn verify_alloca(m: &Module, op: OpId) -> Result<(), String> {
 
 pub(crate) fn verify_rom(m: &Module, op: OpId) -> Result<(), String> {
     let a = array_of(m, m.result(op, 0))?;
+    if let Some(st) = crate::Rom(op).storage(m) {
+        if !["bram", "lutram"].contains(&st) {
+            return Err(format!("storage '{st}' is not bram or lutram (a ROM cannot be initialised in URAM)"));
+        }
+    }
     let rom = crate::Rom(op);
     let value = rom.value(m);
     if a.elem == Type::F32 {

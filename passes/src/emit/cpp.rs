@@ -176,9 +176,12 @@ impl<'a> FnEmitter<'a, '_> {
         }
         for op in m.collect(func) {
             if let Some(r) = hls::Rom::of(m, op) {
+                let name = self.cx.roms[&r.0].clone();
                 if let Some(p) = hls::partition_of(m, op) {
-                    let name = self.cx.roms[&r.0].clone();
                     self.pragma(&format!("ARRAY_PARTITION variable={name} {}", p.pragma_args()));
+                }
+                if let Some(st) = r.storage(m) {
+                    self.pragma(&format!("BIND_STORAGE variable={name} type=rom_2p impl={st}"));
                 }
             }
         }

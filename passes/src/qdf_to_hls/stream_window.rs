@@ -116,8 +116,8 @@ pub(super) fn window_stream(m: &mut Module, op: OpId, name: &str, node: &str, ma
     b.m.set_attr(b.m.def_op(lb).unwrap_or(b.func), "dim", Attribute::i64(3));
     let beat = b.alloca(&[c], x_ty.clone(), "beat", true);
     let out = b.alloca(&[mm], out_ty.clone(), "pixel", true);
-    // Weights beyond the partition limit: one flat rom in `ceil(n / ii)` cyclic banks, read over
-    // `ii` cycles per output pixel (the layer's reuse factor grows to make that fit).
+    // Weights beyond the partition limit: one flat rom in `ceil(n / 2ii)` cyclic two-port banks,
+    // read over `ii` cycles per output pixel (the layer's reuse factor grows to make that fit).
     let n_weights = weights.as_ref().map_or(0, |w| w.0.len() as i64);
     let ii = if n_weights > PARTITION_LIMIT { cfg.reuse.max((n_weights + PARTITION_LIMIT - 1) / PARTITION_LIMIT) } else { cfg.reuse };
     let flat = n_weights > PARTITION_LIMIT;
@@ -125,8 +125,14 @@ pub(super) fn window_stream(m: &mut Module, op: OpId, name: &str, node: &str, ma
         let wr = if flat {
             let r = b.rom(wv, &[n_weights], wt.clone(), &format!("{name}_w"), None);
             let rom = b.m.def_op(r).unwrap_or(b.func);
+            // Each bank is a two-port rom: `ii` cycles read `2 * ii` weights of it.
+            let banks = (n_weights + 2 * ii - 1) / (2 * ii);
+            let per_bank = (n_weights + banks - 1) / banks;
             b.m.set_attr(rom, "partition", Attribute::str("cyclic"));
-            b.m.set_attr(rom, "factor", Attribute::i64((n_weights + ii - 1) / ii));
+            b.m.set_attr(rom, "factor", Attribute::i64(banks));
+            b.m.set_attr(rom, "dim", Attribute::i64(1));
+            // Banks shallower than half a BRAM18 (512 words) go to LUTs rather than waste BRAMs.
+            b.m.set_attr(rom, "storage", Attribute::str(if per_bank >= 512 { "bram" } else { "lutram" }));
             r
         } else {
             b.rom(wv, ws, wt.clone(), &format!("{name}_w"), Some(("complete", 0)))
