@@ -99,10 +99,11 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
         None if funcs.len() == 1 => funcs[0],
         None => return Err(bad("expected a function @main (or a single function)".into())),
     };
-    transpose_fold::fold_transposes(m, main);
+    // io=stream folds boundary transposes into its array copies instead.
     if cfg.stream {
         return stream::lower_main(m, main, &cfg);
     }
+    transpose_fold::fold_transposes(m, main);
     lower_main(m, main, &cfg)?;
     if cfg.parallel {
         ctx.remarks.extend(partition_warnings(m));

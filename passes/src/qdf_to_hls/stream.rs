@@ -81,7 +81,9 @@ fn kind(m: &Module, op: OpId) -> Kind {
     let per_tensor = ["thresholds", "multiplier", "scale", "zero_point"]
         .iter()
         .all(|k| m.attr(op, k).and_then(Attribute::as_dense).is_none_or(|d| d.ty.shape().unwrap_or(&[]).first().copied().unwrap_or(1) <= 1 || d.len() == 1));
-    let elementwise = ELEMENTWISE.contains(&name) || (per_tensor && matches!(name, "qdf.threshold" | "qdf.requant" | "qdf.fquant"));
+    // Per-channel thresholds/requantization along the last axis read their channel from the lane.
+    let channel_last = matches!(name, "qdf.threshold" | "qdf.requant") && m.attr(op, "axis").and_then(Attribute::as_int).unwrap_or(1) == y.len() as i64 - 1;
+    let elementwise = ELEMENTWISE.contains(&name) || ((per_tensor || channel_last) && matches!(name, "qdf.threshold" | "qdf.requant" | "qdf.fquant"));
     let operands_fit = m.op(op).operands.iter().all(|&v| {
         let s = shape(m, v);
         if layers::is_constant(m, v) {
@@ -122,7 +124,17 @@ pub(super) fn process_fn<'a>(m: &'a mut Module, before: OpId, name: &str, ins: &
 /// Reads all `beats` beats of stream `s` into array `a` (row-major, last axis = lanes), or writes
 /// them from it.
 fn transfer_all(b: &mut FnBuilder<'_>, s: ValueId, a: ValueId, st: &StreamType, beats: i64, read: bool) {
-    let dims = ArrayType::from_type(b.m.ty(a)).map(|t| t.dims).unwrap_or_default();
+    transfer_permuted(b, s, a, st, beats, read, None);
+}
+
+/// [`transfer_all`] where the stream carries the array transposed by `perm` (stream axis `i` is
+/// array axis `perm[i]`): a model-boundary transpose folded into the copy.
+fn transfer_permuted(b: &mut FnBuilder<'_>, s: ValueId, a: ValueId, st: &StreamType, beats: i64, read: bool, perm: Option<&[i64]>) {
+    let adims = ArrayType::from_type(b.m.ty(a)).map(|t| t.dims).unwrap_or_default();
+    let dims: Vec<i64> = match perm {
+        Some(p) => p.iter().map(|&i| adims[i as usize]).collect(),
+        None => adims.clone(),
+    };
     let beat = b.alloca(&[st.lanes], st.elem.clone(), "beat", true);
     let saved = b.at;
     let f = if beats == 1 { b.index(0) } else { b.for_loop(beats, Pipelined, "f") };
@@ -136,6 +148,13 @@ fn transfer_all(b: &mut FnBuilder<'_>, s: ValueId, a: ValueId, st: &StreamType, 
     if !dims.is_empty() {
         idx.push(l);
     }
+    if let Some(p) = perm {
+        let mut at = idx.clone();
+        for (i, &ax) in p.iter().enumerate() {
+            at[ax as usize] = idx[i];
+        }
+        idx = at;
+    }
     if read {
         let v = b.load(beat, &[l]);
         b.store(v, a, &idx);
@@ -148,6 +167,51 @@ fn transfer_all(b: &mut FnBuilder<'_>, s: ValueId, a: ValueId, st: &StreamType, 
         b.build(fpgaopt_hls::StreamWrite::spec(b.loc.clone()).operands([s, beat]));
     }
     b.at = saved;
+}
+
+/// Moves each transpose reading an elementwise layer of one operand (used by it alone) that reads a
+/// model input above that layer: `T(u(x)) -> u(T(x))`, so a transpose `qdf-layout` left after the
+/// input quantizer reaches the input, where the `<input>_in` copy absorbs it. Values are unchanged.
+fn hoist_boundary_transposes(m: &mut Module, main: OpId) {
+    let Some(body) = m.entry_block(main, 0) else { return };
+    loop {
+        let mut changed = false;
+        for t in m.block_ops(body).to_vec() {
+            let Some(tr) = fpgaopt_qdf::Transpose::of(m, t) else { continue };
+            let x = tr.input(m);
+            let Some(u) = m.def_op(x) else { continue };
+            if !super::transpose_fold::MAPPED.contains(&m.op(u).name()) || m.value(x).uses.len() != 1 || m.op(u).operands.len() != 1 {
+                continue;
+            }
+            let perm = tr.perm(m);
+            let w = m.operand(u, 0);
+            // Only toward a model input (a block argument), where the copy absorbs it.
+            if m.def_op(w).is_some() {
+                continue;
+            }
+            let ws = shape(m, w);
+            let loc = m.op(t).loc.clone();
+            let elem = m.ty(w).element().cloned().unwrap_or(Type::F32);
+            let tty = Type::tensor(perm.iter().map(|&p| ws[p as usize]).collect::<Vec<i64>>(), elem);
+            let spec = fpgaopt_qdf::Transpose::spec(loc).operands([w]).results([tty]).attr("perm", Attribute::i64_array(&perm));
+            let t2 = m.build(InsertPoint::Before(u), spec);
+            let tw = m.result(t2, 0);
+            let out_ty = m.ty(tr.output(m)).clone();
+            let mut spec = OpSpec::new(m.op(u).def, m.op(u).loc.clone()).operands([tw]).results([out_ty]);
+            for (k, a) in m.op(u).attrs.clone() {
+                spec = spec.attr(&k, a);
+            }
+            let u2 = m.build(InsertPoint::Before(t), spec);
+            let y = m.result(u2, 0);
+            m.replace_op(t, &[y]);
+            m.erase(u);
+            changed = true;
+            break;
+        }
+        if !changed {
+            return;
+        }
+    }
 }
 
 /// Finishes a process function: directives, the layer description and the estimate keys set later.
@@ -261,6 +325,8 @@ fn beatwise(m: &mut Module, op: OpId, name: &str, node: &str, main: OpId, cfg: &
     }
     let mut spec = OpSpec::new(m.op(op).def, loc.clone()).operands(new_ops).results([beat_ty(m, y)]);
     for (k, a) in m.op(op).attrs.clone() {
+        // The channel axis of a per-channel op is the beat's only axis.
+        let a = if k == "axis" && matches!(m.op(op).name(), "qdf.threshold" | "qdf.requant") { Attribute::i64(0) } else { a };
         spec = spec.attr(&k, a);
     }
     let clone = m.build(InsertPoint::Before(ret), spec);
@@ -293,10 +359,11 @@ fn beatwise(m: &mut Module, op: OpId, name: &str, node: &str, main: OpId, cfg: &
 }
 
 /// `<input>_in` (array to stream) or `<output>_out` (stream to array).
-fn array_copy(m: &mut Module, main: OpId, name: &str, array: (Type, String), st: &StreamType, beats: i64, to_stream: bool, loc: &Location, cfg: &Config) -> Proc {
+#[allow(clippy::too_many_arguments)]
+fn array_copy(m: &mut Module, main: OpId, name: &str, array: (Type, String), st: &StreamType, beats: i64, to_stream: bool, perm: Option<&[i64]>, loc: &Location, cfg: &Config) -> Proc {
     let (ins, outs) = if to_stream { (vec![], vec![st.clone()]) } else { (vec![st.clone()], vec![]) };
     let (mut b, args) = process_fn(m, main, name, &ins, &outs, std::slice::from_ref(&array), loc);
-    transfer_all(&mut b, args[0], args[1], st, beats, !to_stream);
+    transfer_permuted(&mut b, args[0], args[1], st, beats, !to_stream, perm);
     finish(b, cfg, None);
     let phase = if to_stream { Phase::new(beats as u64, vec![], vec![0]) } else { Phase::new(beats as u64, vec![0], vec![]) };
     Proc { sched: Process { name: name.into(), inputs: vec![0; ins.len()], outputs: vec![0; outs.len()], phases: vec![phase], ii: 1 }, array: None }
@@ -330,6 +397,7 @@ struct Node {
 
 /// Lowers `main` in io=stream (see the module doc).
 pub(crate) fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
+    hoist_boundary_transposes(m, main);
     let loc = m.op(main).loc.clone();
     let top_name = FuncOp(main).sym_name(m).to_string();
     let body = m.entry_block(main, 0).ok_or_else(|| Diagnostic::error(loc.clone(), "function has no body"))?;
@@ -352,16 +420,42 @@ pub(crate) fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult
         let t = array_type(m.ty(v)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("result #{j} is not a tensor of f32 or !qdf.fixed")))?;
         params.push((t, if outputs.len() == 1 { "out".to_string() } else { format!("out{j}") }));
     }
+    // Boundary transposes become the order in which `<input>_in` / `<output>_out` walk their array.
+    let mut absorbed: HashSet<OpId> = HashSet::new();
     for (i, &a) in inputs.iter().enumerate() {
-        let (st, beats) = tensor(m, a, "an argument")?;
+        let only = match &m.value(a).uses[..] {
+            [(u, _)] => fpgaopt_qdf::Transpose::of(m, *u),
+            _ => None,
+        };
+        let (v, perm) = match only {
+            Some(t) => {
+                absorbed.insert(t.0);
+                (t.output(m), Some(t.perm(m)))
+            }
+            None => (a, None),
+        };
+        let (st, beats) = tensor(m, v, "an argument")?;
         let name = unique_symbol(&format!("{}_in", params[i].1), &mut used);
-        let mut p = array_copy(m, main, &name, params[i].clone(), &st, beats, true, &loc, cfg);
+        let mut p = array_copy(m, main, &name, params[i].clone(), &st, beats, true, perm.as_deref(), &loc, cfg);
         p.array = Some(i);
-        producer.insert(a, (nodes.len(), 0));
+        producer.insert(v, (nodes.len(), 0));
         nodes.push(Node { name, proc_: p, outs: vec![st] });
     }
+    let outputs_read: Vec<(ValueId, Option<Vec<i64>>)> = outputs
+        .iter()
+        .map(|&v| {
+            let t = m.def_op(v).and_then(|o| fpgaopt_qdf::Transpose::of(m, o));
+            match t {
+                Some(t) if m.value(v).uses.len() == 1 && m.value(t.input(m)).uses.len() == 1 && !inputs.contains(&t.input(m)) => {
+                    absorbed.insert(t.0);
+                    (t.input(m), Some(fpgaopt_ir::shape::inverse_perm(&t.perm(m))))
+                }
+                _ => (v, None),
+            }
+        })
+        .collect();
     for &op in &ops {
-        if op == ret || m.op(op).results.first().is_some_and(|&r| layers::is_constant(m, r)) {
+        if op == ret || absorbed.contains(&op) || m.op(op).results.first().is_some_and(|&r| layers::is_constant(m, r)) {
             continue;
         }
         if m.op(op).def.dialect() != "qdf" || m.op(op).results.len() != 1 {
@@ -385,11 +479,11 @@ pub(crate) fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult
         producer.insert(y, (nodes.len(), 0));
         nodes.push(Node { name, proc_: p, outs: vec![ost] });
     }
-    for (j, &v) in outputs.iter().enumerate() {
+    for (j, (v, perm)) in outputs_read.into_iter().enumerate() {
         let (st, beats) = tensor(m, v, "a result")?;
         let k = inputs.len() + j;
         let name = unique_symbol(&format!("{}_out", params[k].1), &mut used);
-        let mut p = array_copy(m, main, &name, params[k].clone(), &st, beats, false, &loc, cfg);
+        let mut p = array_copy(m, main, &name, params[k].clone(), &st, beats, false, perm.as_deref(), &loc, cfg);
         p.array = Some(k);
         readers.entry(v).or_default().push((nodes.len(), 0));
         nodes.push(Node { name, proc_: p, outs: vec![] });
