@@ -111,6 +111,13 @@ fn run(m: &mut Module, opts: &Options, ctx: &mut PassContext<'_>) -> DiagResult<
     Ok(())
 }
 
+impl Config {
+    /// The io=serial scheduling at this reuse factor: how io=stream processes lower layers on arrays.
+    pub(crate) fn serial(&self) -> Config {
+        Config { parallel: false, reuse: self.reuse, stream: false, fifo_depth: None }
+    }
+}
+
 /// The scheduling of one layer: the pass options with the layer's own reuse factor (`qdf.reuse`,
 /// from the nn-to-qdf config) when it has one.
 pub(crate) fn layer_config(m: &Module, op: OpId, cfg: &Config) -> Config {
@@ -198,7 +205,20 @@ fn unique_symbol(base: &str, used: &mut HashSet<String>) -> String {
     name
 }
 
-fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
+/// What both lowerings of `@main` start from: its body, its ports as arrays (inputs, then one per
+/// result, named `out`/`out<j>`) and the symbols already taken.
+pub(crate) struct MainParts {
+    pub loc: Location,
+    pub top_name: String,
+    pub inputs: Vec<ValueId>,
+    pub ops: Vec<OpId>,
+    pub ret: OpId,
+    pub outputs: Vec<ValueId>,
+    pub used: HashSet<String>,
+    pub params: Vec<(Type, String)>,
+}
+
+pub(crate) fn main_parts(m: &Module, main: OpId) -> DiagResult<MainParts> {
     let loc = m.op(main).loc.clone();
     let top_name = FuncOp(main).sym_name(m).to_string();
     let body = m.entry_block(main, 0).ok_or_else(|| Diagnostic::error(loc.clone(), "function has no body"))?;
@@ -206,10 +226,41 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
     let ops = m.block_ops(body).to_vec();
     let ret = *ops.last().filter(|&&o| ReturnOp::of(m, o).is_some()).ok_or_else(|| Diagnostic::error(loc.clone(), "function does not end in func.return"))?;
     let outputs = m.op(ret).operands.clone();
-    let mut used: HashSet<String> = m.functions().iter().map(|&f| FuncOp(f).sym_name(m).to_string()).collect();
+    let used: HashSet<String> = m.functions().iter().map(|&f| FuncOp(f).sym_name(m).to_string()).collect();
+    let mut params = vec![];
+    for (i, &a) in inputs.iter().enumerate() {
+        let t = array_type(m.ty(a)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("argument #{i} of type {} is not a tensor of f32 or !qdf.fixed", m.ty(a))))?;
+        params.push((t, m.value(a).name_hint.clone().unwrap_or_else(|| format!("in{i}"))));
+    }
+    for (i, &v) in outputs.iter().enumerate() {
+        let t = array_type(m.ty(v)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("result #{i} of type {} is not a tensor of f32 or !qdf.fixed", m.ty(v))))?;
+        params.push((t, if outputs.len() == 1 { "out".to_string() } else { format!("out{i}") }));
+    }
+    Ok(MainParts { loc, top_name, inputs, ops, ret, outputs, used, params })
+}
+
+/// The layer ops of `@main` in order: every op but the return and constants, each a qdf op with
+/// one result (else the error says qdf-to-hls expects nn-to-qdf's output).
+pub(crate) fn layer_ops(m: &Module, p: &MainParts) -> DiagResult<Vec<OpId>> {
+    let mut out = vec![];
+    for &op in &p.ops {
+        if op == p.ret || m.op(op).results.first().is_some_and(|&r| layers::is_constant(m, r)) {
+            continue;
+        }
+        if m.op(op).def.dialect() != "qdf" || m.op(op).results.len() != 1 {
+            return Err(Diagnostic::error(m.op(op).loc.clone(), format!("'{}' op is not a qdf layer; qdf-to-hls expects the output of nn-to-qdf", m.op(op).name())));
+        }
+        out.push(op);
+    }
+    Ok(out)
+}
+
+fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
+    let parts = main_parts(m, main)?;
+    let layer_list = layer_ops(m, &parts)?;
+    let MainParts { loc, top_name, inputs, ops, ret, outputs, mut used, params } = parts;
 
     // The top function's signature: inputs, then one array per result.
-    let mut params = vec![];
     let mut arg_attrs = vec![];
     let interface = if cfg.parallel { "ap_vld" } else { "ap_memory" };
     // A rank-0 port is a scalar variable: nothing to partition.
@@ -221,17 +272,11 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
         d.sort_by(|a, b| a.0.cmp(&b.0));
         Attribute::Dict(d)
     };
-    for (i, &a) in inputs.iter().enumerate() {
-        let t = array_type(m.ty(a)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("argument #{i} of type {} is not a tensor of f32 or !qdf.fixed", m.ty(a))))?;
-        let rank = m.ty(a).shape().map_or(0, <[i64]>::len);
-        params.push((t, m.value(a).name_hint.clone().unwrap_or_else(|| format!("in{i}"))));
-        arg_attrs.push(io_attrs("in", rank));
+    for &a in &inputs {
+        arg_attrs.push(io_attrs("in", m.ty(a).shape().map_or(0, <[i64]>::len)));
     }
-    for (i, &v) in outputs.iter().enumerate() {
-        let t = array_type(m.ty(v)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("result #{i} of type {} is not a tensor of f32 or !qdf.fixed", m.ty(v))))?;
-        let rank = m.ty(v).shape().map_or(0, <[i64]>::len);
-        params.push((t, if outputs.len() == 1 { "out".to_string() } else { format!("out{i}") }));
-        arg_attrs.push(io_attrs("out", rank));
+    for &v in &outputs {
+        arg_attrs.push(io_attrs("out", m.ty(v).shape().map_or(0, <[i64]>::len)));
     }
     // Layer results written straight into an output argument: only returned, once.
     let direct: Vec<Option<usize>> = ops
@@ -245,13 +290,8 @@ fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
         .collect();
 
     let (mut layer_funcs, mut calls) = (vec![], vec![]);
-    for (i, &op) in ops.iter().enumerate() {
-        if op == ret || m.op(op).results.first().is_some_and(|&r| layers::is_constant(m, r)) {
-            continue;
-        }
-        if m.op(op).def.dialect() != "qdf" || m.op(op).results.len() != 1 {
-            return Err(Diagnostic::error(m.op(op).loc.clone(), format!("'{}' op is not a qdf layer; qdf-to-hls expects the output of nn-to-qdf", m.op(op).name())));
-        }
+    for op in layer_list {
+        let i = ops.iter().position(|&o| o == op).unwrap_or(0);
         let node = layer_names(m, op);
         let name = unique_symbol(&node, &mut used);
         let f = lower_layer(m, op, &name, &node, main, &layer_config(m, op, cfg))?;

@@ -217,7 +217,7 @@ fn hoist_boundary_transposes(m: &mut Module, main: OpId) {
 /// Finishes a process function: directives, the layer description and the estimate keys set later.
 pub(super) fn finish(b: FnBuilder<'_>, cfg: &Config, layer: Option<Attribute>) -> OpId {
     let (func, loops) = (b.func, b.loops.clone());
-    let serial = Config { parallel: false, reuse: cfg.reuse, stream: false, fifo_depth: None };
+    let serial = cfg.serial();
     super::apply_directives(b.m, func, &loops, &serial, false);
     if let Some(l) = layer {
         b.m.set_attr(func, dir::LAYER, l);
@@ -252,7 +252,7 @@ fn inputs_of(m: &Module, op: OpId) -> Vec<(ValueId, StreamType, i64)> {
 /// A layer read whole, computed by its array lowering, written whole.
 fn buffered(m: &mut Module, op: OpId, name: &str, node: &str, main: OpId, cfg: &Config, used: &mut HashSet<String>) -> DiagResult<Proc> {
     let loc = m.op(op).loc.clone();
-    let serial = Config { parallel: false, reuse: cfg.reuse, stream: false, fifo_depth: None };
+    let serial = cfg.serial();
     let inner = unique_symbol(&format!("{name}_body"), used);
     let body = lower_layer(m, op, &inner, node, main, &serial)?;
     let layer = m.remove_attr(body, dir::LAYER);
@@ -330,7 +330,7 @@ fn beatwise(m: &mut Module, op: OpId, name: &str, node: &str, main: OpId, cfg: &
         spec = spec.attr(&k, a);
     }
     let clone = m.build(InsertPoint::Before(ret), spec);
-    let serial = Config { parallel: false, reuse: cfg.reuse, stream: false, fifo_depth: None };
+    let serial = cfg.serial();
     let inner = unique_symbol(&format!("{name}_beat"), used);
     let body = lower_layer(m, clone, &inner, node, main, &serial);
     m.erase(scratch);
@@ -398,28 +398,14 @@ struct Node {
 /// Lowers `main` in io=stream (see the module doc).
 pub(crate) fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult<()> {
     hoist_boundary_transposes(m, main);
-    let loc = m.op(main).loc.clone();
-    let top_name = FuncOp(main).sym_name(m).to_string();
-    let body = m.entry_block(main, 0).ok_or_else(|| Diagnostic::error(loc.clone(), "function has no body"))?;
-    let inputs = m.block(body).args.clone();
-    let ops = m.block_ops(body).to_vec();
-    let ret = *ops.last().filter(|&&o| ReturnOp::of(m, o).is_some()).ok_or_else(|| Diagnostic::error(loc.clone(), "function does not end in func.return"))?;
-    let outputs = m.op(ret).operands.clone();
-    let mut used: HashSet<String> = m.functions().iter().map(|&f| FuncOp(f).sym_name(m).to_string()).collect();
+    let parts = super::main_parts(m, main)?;
+    let layer_list = super::layer_ops(m, &parts)?;
+    let super::MainParts { loc, top_name, inputs, ops, ret: _, outputs, mut used, params } = parts;
     let mut nodes: Vec<Node> = vec![];
-    let mut params: Vec<(Type, String)> = vec![];
     let tensor = |m: &Module, v: ValueId, what: &str| stream_of(m, v).ok_or_else(|| Diagnostic::error(loc.clone(), format!("{what} is not a tensor of f32 or !qdf.fixed")));
     // (process, output slot) producing each value; (process, input slot) reading it.
     let mut producer: HashMap<ValueId, (usize, usize)> = HashMap::new();
     let mut readers: HashMap<ValueId, Vec<(usize, usize)>> = HashMap::new();
-    for (i, &a) in inputs.iter().enumerate() {
-        let t = array_type(m.ty(a)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("argument #{i} is not a tensor of f32 or !qdf.fixed")))?;
-        params.push((t, m.value(a).name_hint.clone().unwrap_or_else(|| format!("in{i}"))));
-    }
-    for (j, &v) in outputs.iter().enumerate() {
-        let t = array_type(m.ty(v)).ok_or_else(|| Diagnostic::error(loc.clone(), format!("result #{j} is not a tensor of f32 or !qdf.fixed")))?;
-        params.push((t, if outputs.len() == 1 { "out".to_string() } else { format!("out{j}") }));
-    }
     // Boundary transposes become the order in which `<input>_in` / `<output>_out` walk their array.
     let mut absorbed: HashSet<OpId> = HashSet::new();
     for (i, &a) in inputs.iter().enumerate() {
@@ -454,12 +440,9 @@ pub(crate) fn lower_main(m: &mut Module, main: OpId, cfg: &Config) -> DiagResult
             }
         })
         .collect();
-    for &op in &ops {
-        if op == ret || absorbed.contains(&op) || m.op(op).results.first().is_some_and(|&r| layers::is_constant(m, r)) {
+    for op in layer_list {
+        if absorbed.contains(&op) {
             continue;
-        }
-        if m.op(op).def.dialect() != "qdf" || m.op(op).results.len() != 1 {
-            return Err(Diagnostic::error(m.op(op).loc.clone(), format!("'{}' op is not a qdf layer; qdf-to-hls expects the output of nn-to-qdf", m.op(op).name())));
         }
         let node = layer_names(m, op);
         let name = unique_symbol(&node, &mut used);

@@ -242,7 +242,7 @@ pub(super) fn window_stream(m: &mut Module, op: OpId, name: &str, node: &str, ma
         }
         other => other,
     };
-    finish(b, &Config { parallel: false, reuse: ii, stream: true, fifo_depth: None }, Some(layer));
+    finish(b, &Config { reuse: ii, ..cfg.clone() }, Some(layer));
     let mut phases = vec![Phase::new((rows * w) as u64, vec![0], vec![]), Phase::new(ow as u64, vec![], vec![0])];
     for _ in 1..oh {
         phases.extend([Phase::new((sh * w) as u64, vec![0], vec![]), Phase::new(ow as u64, vec![], vec![0])]);
